@@ -1,0 +1,654 @@
+//! A deterministic, realistic demo edition: the same input always gives the same
+//! programme. The server seeds its database with it on first start, and tests and
+//! benchmarks use it at any size.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+
+use crate::model::{
+    Accessibility, AccessibilityFeature, Activity, ActivityFormat, ActivityStatus, Audience,
+    Contact, Edition, Online, Organiser, OrganiserKind, Theme, Venue,
+};
+use crate::regions::{self, Municipality};
+use crate::time::stockholm;
+
+/// How many activities the demo edition has.
+pub const DEMO_ACTIVITY_COUNT: usize = 180;
+
+/// SplitMix64: small, fast and the same on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// A fixed edition for tests: 5–9 October 2026, programme open from 17 August.
+pub fn sample_edition() -> Edition {
+    Edition {
+        name: "Innovationsveckan 2026".to_owned(),
+        year: 2026,
+        starts_on: NaiveDate::from_ymd_opt(2026, 10, 5).expect("valid date"),
+        ends_on: NaiveDate::from_ymd_opt(2026, 10, 9).expect("valid date"),
+        programme_opens_on: NaiveDate::from_ymd_opt(2026, 8, 17).expect("valid date"),
+    }
+}
+
+/// The demo edition for a given day: the Monday-to-Friday week that starts three
+/// to four weeks later, with the programme open since the Monday of this week, so
+/// the demo always shows an open programme of a coming week.
+pub fn edition_for(today: NaiveDate) -> Edition {
+    let monday_this_week =
+        today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let starts_on = monday_this_week + Duration::weeks(4);
+    Edition {
+        name: format!("Innovationsveckan {} (demo)", starts_on.year()),
+        year: starts_on.year(),
+        starts_on,
+        ends_on: starts_on + Duration::days(4),
+        programme_opens_on: monday_this_week,
+    }
+}
+
+const TITLES: &[(Theme, &[&str])] = &[
+    (
+        Theme::Digitalisation,
+        &[
+            "Så digitaliserade vi bygglovsprocessen",
+            "E-tjänster som invånarna faktiskt använder",
+            "Digitala medarbetare i kommunens växel",
+            "Från pappersblankett till självservice på en vecka",
+            "Gemensam digital infrastruktur för offentlig sektor",
+            "Digital inkludering: ingen ska lämnas utanför",
+        ],
+    ),
+    (
+        Theme::DataAi,
+        &[
+            "AI i handläggningen – vad fungerar på riktigt?",
+            "Öppna data som skapar nytta för företag",
+            "Språkmodeller i offentlig sektor: möjligheter och risker",
+            "Datadriven planering av hemtjänstens rutter",
+            "Att dela data säkert mellan myndigheter",
+            "Prognoser med maskininlärning för snöröjningen",
+        ],
+    ),
+    (
+        Theme::InnovationProcurement,
+        &[
+            "Innovationsupphandling steg för steg",
+            "Funktionsupphandling: beskriv behovet, inte lösningen",
+            "Dialog med leverantörer före upphandlingen",
+            "Så köpte regionen in framtidens vårdsäng",
+            "Förkommersiell upphandling i praktiken",
+        ],
+    ),
+    (
+        Theme::GreenTransition,
+        &[
+            "Cirkulära möbelflöden i kommunens lokaler",
+            "Klimatneutral byggarbetsplats – erfarenheter från pilotprojektet",
+            "Matsvinn i skolköket: från mätning till minskning",
+            "Solceller på kommunens tak – hur gick det?",
+            "Återbrukshallen som blev en mötesplats",
+            "Fossilfria transporter i glesbygd",
+        ],
+    ),
+    (
+        Theme::ServiceDesign,
+        &[
+            "Tjänstedesign för nybörjare",
+            "Kundresan genom försörjningsstödet",
+            "Att testa med användare innan man bygger",
+            "Prototypverkstad: från idé till test på en dag",
+            "Klarspråk i beslut och brev",
+        ],
+    ),
+    (
+        Theme::Leadership,
+        &[
+            "Att leda innovation när budgeten krymper",
+            "Tillitsbaserad styrning i vardagen",
+            "Innovationsledning i en liten kommun",
+            "Misslyckandets värde – en öppen samtalskväll",
+            "Chefsnätverk för förändringsledare",
+        ],
+    ),
+    (
+        Theme::HealthCare,
+        &[
+            "Välfärdsteknik i hemtjänsten",
+            "Digitala vårdbesök i glesbygd",
+            "Trygg hemgång från sjukhus med sensorer",
+            "Läkemedelsrobotar på äldreboendet",
+            "Nära vård: samverkan mellan region och kommun",
+            "Psykisk hälsa hos unga – nya arbetssätt",
+        ],
+    ),
+    (
+        Theme::Education,
+        &[
+            "AI i klassrummet – lärarnas erfarenheter",
+            "Digitala läromedel som fungerar för alla elever",
+            "Skolans lokaler som lärande miljö",
+            "Programmering i grundskolan",
+            "Vuxenutbildning som matchar arbetsmarknaden",
+        ],
+    ),
+    (
+        Theme::UrbanDevelopment,
+        &[
+            "Digital tvilling av stadskärnan",
+            "Medskapande stadsplanering med 3D-modeller",
+            "Smarta belysningslösningar i offentliga miljöer",
+            "Framtidens bibliotek som mötesplats",
+            "Bostäder för alla skeden i livet",
+        ],
+    ),
+    (
+        Theme::CitizenDialogue,
+        &[
+            "Medborgarbudget: invånarna bestämmer",
+            "Unga tar plats i kommunens beslut",
+            "Dialog på distans – digitala samråd",
+            "Öppet hus: tyck till om nya torget",
+            "Medborgarpanel om klimatfrågor",
+        ],
+    ),
+    (
+        Theme::CrisisPreparedness,
+        &[
+            "Innovation i kris: lärdomar från pandemin",
+            "Beredskap för långvariga elavbrott",
+            "Övning: kommunens krisledning en vinternatt",
+            "Robust digital infrastruktur vid störningar",
+            "Civilt försvar i kommunen – vad betyder det för dig?",
+        ],
+    ),
+    (
+        Theme::Foresight,
+        &[
+            "Omvärldsanalys: trender som formar välfärden",
+            "Scenarier för kommunen 2040",
+            "Framtidsverkstad om arbetslivet",
+            "Hur tar vi tillvara svaga signaler?",
+        ],
+    ),
+    (
+        Theme::International,
+        &[
+            "Nordiskt samarbete om digital identitet",
+            "EU-finansiering för innovation i offentlig sektor",
+            "Lärdomar från Estlands digitala förvaltning",
+            "Internationella partnerskap för hållbara städer",
+        ],
+    ),
+];
+
+const ENGLISH_TITLES: &[&str] = &[
+    "Public sector innovation across the Nordics",
+    "Open data for a better society – an international panel",
+    "GovTech in Europe: what can Sweden learn?",
+];
+
+const FORMS: &[&str] = &[
+    "Föreläsning",
+    "Workshop",
+    "Studiebesök",
+    "Utställning",
+    "Dialogmöte",
+    "Webbsändning",
+    "Seminarium",
+];
+
+const VENUES: &[&str] = &[
+    "Stadshuset",
+    "Kommunhuset",
+    "Stadsbiblioteket",
+    "Kulturhuset",
+    "Regionens hus",
+    "Folkets hus",
+    "Innovationshubben",
+    "Science Park",
+    "Medborgarhuset",
+    "Konferenscentret",
+];
+
+const STREETS: &[&str] = &[
+    "Storgatan",
+    "Kungsgatan",
+    "Drottninggatan",
+    "Järnvägsgatan",
+    "Torggatan",
+    "Skolgatan",
+    "Parkvägen",
+    "Hamngatan",
+    "Kyrkogatan",
+    "Industrivägen",
+];
+
+const PLATFORMS: &[&str] = &[
+    "Microsoft Teams",
+    "Zoom",
+    "Webbsändning",
+    "Google Meet",
+    "Jitsi Meet",
+];
+
+const AGENCIES: &[&str] = &[
+    "Vinnova",
+    "Myndigheten för digital förvaltning (DIGG)",
+    "Upphandlingsmyndigheten",
+    "Skatteverket",
+    "Försäkringskassan",
+    "Arbetsförmedlingen",
+    "Naturvårdsverket",
+    "Trafikverket",
+    "Lantmäteriet",
+    "Boverket",
+    "E-hälsomyndigheten",
+    "Socialstyrelsen",
+    "Skolverket",
+    "Myndigheten för samhällsskydd och beredskap",
+    "Statistiska centralbyrån",
+    "Energimyndigheten",
+    "Tillväxtverket",
+    "Bolagsverket",
+];
+
+const OTHER_PUBLIC: &[&str] = &[
+    "Sveriges Kommuner och Regioner",
+    "Inera",
+    "RISE Research Institutes of Sweden",
+    "Kommunförbundet i länet",
+];
+
+const BUSINESSES: &[&str] = &[
+    "Nordljus Digital AB",
+    "Cirkulära lösningar i Sverige AB",
+    "Vårdteknik Norr AB",
+    "Stadsdata Konsult AB",
+    "Grön Energi Partner AB",
+    "Tjänstedesignbyrån AB",
+];
+
+const UNIVERSITIES: &[&str] = &[
+    "Umeå universitet",
+    "Linköpings universitet",
+    "Lunds universitet",
+    "Chalmers tekniska högskola",
+    "Kungliga Tekniska högskolan",
+    "Högskolan i Borås",
+    "Mittuniversitetet",
+    "Luleå tekniska universitet",
+    "Malmö universitet",
+    "Karlstads universitet",
+    "Örebro universitet",
+];
+
+const CIVIL_SOCIETY: &[&str] = &[
+    "Föreningen Digital delaktighet",
+    "Studieförbundet i länet",
+    "Pensionärsföreningen",
+    "Ungdomsrådet",
+    "Hembygdsföreningen",
+];
+
+const FIRST_NAMES: &[&str] = &[
+    "Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Sara", "Ahmed", "Elin", "Mikael", "Fatima",
+    "Oskar", "Lena", "Nils", "Emma", "Per",
+];
+
+const LAST_NAMES: &[&str] = &[
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Lindberg",
+    "Hassan",
+    "Berg",
+    "Lundqvist",
+];
+
+const DURATIONS_MIN: &[i64] = &[45, 60, 60, 90, 90, 120, 180];
+
+/// Deterministic demo activities for the Monday-to-Friday week starting on
+/// `starts_on`: about a third digital, some hybrid, all 21 län, a few cancelled.
+pub fn activities(starts_on: NaiveDate, count: usize) -> Vec<Activity> {
+    let monday = starts_on - Duration::days(i64::from(starts_on.weekday().num_days_from_monday()));
+    let mut rng = Rng(0x1A0_7E55_2026);
+    (0..count).map(|i| activity(&mut rng, monday, i)).collect()
+}
+
+fn ascii_slug(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'å' | 'ä' => 'a',
+            'ö' => 'o',
+            'é' => 'e',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn activity(rng: &mut Rng, monday: NaiveDate, index: usize) -> Activity {
+    let id = format!(
+        "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+        rng.next() as u32,
+        rng.next() as u16,
+        rng.next() & 0xFFF,
+        rng.next() & 0xFFF,
+        rng.next() & 0xFFFF_FFFF_FFFF
+    );
+    let format = match rng.below(100) {
+        0..=32 => ActivityFormat::Digital,
+        33..=44 => ActivityFormat::Hybrid,
+        _ => ActivityFormat::Physical,
+    };
+    // The first activities visit every län in turn, so all 21 are in the programme.
+    let counties = regions::counties();
+    let county = if index < counties.len() {
+        &counties[index]
+    } else {
+        rng.pick(counties)
+    };
+    let municipality: &Municipality = rng.pick(regions::municipalities_in(county.code));
+
+    let (theme, titles) = *rng.pick(TITLES);
+    let english = theme == Theme::International && rng.chance(50);
+    let title = if english {
+        (*rng.pick(ENGLISH_TITLES)).to_owned()
+    } else {
+        (*rng.pick(titles)).to_owned()
+    };
+    let mut themes = vec![theme];
+    let second = *rng.pick(Theme::ALL);
+    if second != theme && rng.chance(50) {
+        themes.push(second);
+    }
+    let mut audiences: Vec<Audience> = Audience::ALL
+        .iter()
+        .copied()
+        .filter(|_| rng.chance(45))
+        .collect();
+    if audiences.is_empty() {
+        audiences.push(Audience::Staff);
+    }
+
+    let host = match rng.below(100) {
+        0..=49 => Organiser {
+            name: municipality.organisation_name(),
+            kind: OrganiserKind::Municipality,
+        },
+        50..=69 => Organiser {
+            name: county.region_name.to_owned(),
+            kind: OrganiserKind::Region,
+        },
+        70..=91 => Organiser {
+            name: (*rng.pick(AGENCIES)).to_owned(),
+            kind: OrganiserKind::GovernmentAgency,
+        },
+        _ => Organiser {
+            name: (*rng.pick(OTHER_PUBLIC)).to_owned(),
+            kind: OrganiserKind::OtherPublic,
+        },
+    };
+    let mut organisers = vec![host];
+    for _ in 0..rng.below(3) {
+        let partner = match rng.below(3) {
+            0 => Organiser {
+                name: (*rng.pick(BUSINESSES)).to_owned(),
+                kind: OrganiserKind::Business,
+            },
+            1 => Organiser {
+                name: (*rng.pick(UNIVERSITIES)).to_owned(),
+                kind: OrganiserKind::Academia,
+            },
+            _ => Organiser {
+                name: (*rng.pick(CIVIL_SOCIETY)).to_owned(),
+                kind: OrganiserKind::CivilSociety,
+            },
+        };
+        if organisers.iter().all(|o| o.name != partner.name) {
+            organisers.push(partner);
+        }
+    }
+
+    let day = monday + Duration::days(rng.below(5) as i64);
+    debug_assert!(day.weekday() != Weekday::Sat && day.weekday() != Weekday::Sun);
+    let start_hour = 8 + rng.below(11) as u32;
+    let start_minute = [0, 0, 15, 30][rng.below(4)];
+    let start = NaiveTime::from_hms_opt(start_hour, start_minute, 0).expect("valid time");
+    let duration = Duration::minutes(*rng.pick(DURATIONS_MIN));
+    let starts_at = stockholm(day, start);
+    let ends_at = starts_at + duration;
+
+    let slug = ascii_slug(&organisers[0].name);
+    let venue = format.has_venue().then(|| Venue {
+        name: format!("{}, {}", rng.pick(VENUES), municipality.name),
+        street_address: format!("{} {}", rng.pick(STREETS), 1 + rng.below(60)),
+        postal_code: format!(
+            "{}{} {:02}",
+            &county.code[..2],
+            rng.below(10),
+            rng.below(100)
+        ),
+        city: municipality.name.to_owned(),
+        municipality_code: municipality.code.to_owned(),
+    });
+    let online = format.is_online().then(|| Online {
+        platform: (*rng.pick(PLATFORMS)).to_owned(),
+        url: format!("https://example.org/{slug}/innovationsveckan/{}", &id[..8]),
+    });
+
+    let first = *rng.pick(FIRST_NAMES);
+    let last = *rng.pick(LAST_NAMES);
+    let contact = Contact {
+        name: format!("{first} {last}"),
+        email: format!("{}.{}@example.se", ascii_slug(first), ascii_slug(last)),
+        phone: rng.chance(40).then(|| {
+            format!(
+                "0{}-{} {:02} {:02}",
+                10 + rng.below(80),
+                100 + rng.below(900),
+                rng.below(100),
+                rng.below(100)
+            )
+        }),
+    };
+
+    let mut features: Vec<AccessibilityFeature> = Vec::new();
+    if format.has_venue() {
+        features.extend(
+            [
+                AccessibilityFeature::WheelchairAccessible,
+                AccessibilityFeature::AccessibleToilet,
+                AccessibilityFeature::HearingLoop,
+                AccessibilityFeature::SignLanguage,
+            ]
+            .into_iter()
+            .filter(|_| rng.chance(50)),
+        );
+    }
+    if format.is_online() {
+        features.extend(
+            [
+                AccessibilityFeature::Captions,
+                AccessibilityFeature::Webcast,
+            ]
+            .into_iter()
+            .filter(|_| rng.chance(50)),
+        );
+    }
+    let accessibility = Accessibility {
+        features,
+        note: rng
+            .chance(25)
+            .then(|| "Behöver du tolk eller annat stöd? Hör av dig till kontaktpersonen senast en vecka före.".to_owned()),
+    };
+
+    let form = *rng.pick(FORMS);
+    let summary = if english {
+        "A conversation in English about how the public sector can innovate together across borders.".to_owned()
+    } else {
+        format!(
+            "{form} om {} med exempel från {}.",
+            theme.label().to_lowercase(),
+            organisers[0].name
+        )
+    };
+    let audience_text = audiences
+        .iter()
+        .map(|a| a.label().to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let place_text = match format {
+        ActivityFormat::Physical => format!("Vi ses på plats i {}.", municipality.name),
+        ActivityFormat::Digital => "Aktiviteten är digital och du deltar var du än är.".to_owned(),
+        ActivityFormat::Hybrid => format!(
+            "Du kan delta på plats i {} eller digitalt.",
+            municipality.name
+        ),
+    };
+    let description = format!(
+        "{summary}\n\nVi berättar om vad vi har gjort, vad som fungerade och vad vi skulle göra \
+         annorlunda i dag. Därefter finns tid för frågor och samtal.\n\nAktiviteten passar dig som \
+         är intresserad av {} och vänder sig främst till {audience_text}. {place_text}",
+        theme.label().to_lowercase()
+    );
+
+    let signup_url = rng
+        .chance(60)
+        .then(|| format!("https://example.org/{slug}/anmalan/{}", &id[..8]));
+    let status = if index % 37 == 11 {
+        ActivityStatus::Cancelled
+    } else {
+        ActivityStatus::Published
+    };
+
+    Activity {
+        id,
+        status,
+        title,
+        summary,
+        description,
+        starts_at,
+        ends_at,
+        format,
+        region_code: venue.as_ref().map(|_| county.code.to_owned()),
+        venue,
+        online,
+        themes,
+        audiences,
+        language: if english { "en" } else { "sv" }.to_owned(),
+        organisers,
+        contact,
+        signup_url,
+        accessibility,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::to_stockholm;
+    use std::collections::HashSet;
+
+    #[test]
+    fn the_demo_is_deterministic() {
+        let a = activities(sample_edition().starts_on, 50);
+        let b = activities(sample_edition().starts_on, 50);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn the_demo_is_spread_over_the_week_the_country_and_the_formats() {
+        let edition = sample_edition();
+        let all = activities(edition.starts_on, DEMO_ACTIVITY_COUNT);
+        let ids: HashSet<_> = all.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids.len(), all.len(), "ids are unique");
+        let days: HashSet<_> = all
+            .iter()
+            .map(|a| to_stockholm(&a.starts_at).date_naive())
+            .collect();
+        assert_eq!(days.len(), 5);
+        assert!(
+            days.iter()
+                .all(|d| *d >= edition.starts_on && *d <= edition.ends_on)
+        );
+        let counties: HashSet<_> = all.iter().filter_map(|a| a.region_code.clone()).collect();
+        assert_eq!(counties.len(), 21);
+        let kommuner: HashSet<_> = all
+            .iter()
+            .filter_map(|a| a.venue.as_ref().map(|v| v.municipality_code.clone()))
+            .collect();
+        assert!(kommuner.len() > 60, "only {} kommuner", kommuner.len());
+        let digital = all
+            .iter()
+            .filter(|a| a.format == ActivityFormat::Digital)
+            .count();
+        assert!((45..=75).contains(&digital), "{digital} digital");
+        assert!(all.iter().any(|a| a.format == ActivityFormat::Hybrid));
+        let cancelled = all.iter().filter(|a| a.is_cancelled()).count();
+        assert!((2..=10).contains(&cancelled), "{cancelled} cancelled");
+    }
+
+    #[test]
+    fn every_demo_activity_has_a_public_organiser_and_consistent_place() {
+        for a in activities(sample_edition().starts_on, DEMO_ACTIVITY_COUNT) {
+            assert!(
+                a.organisers.iter().any(|o| o.kind.is_public_sector()),
+                "{}",
+                a.title
+            );
+            assert_eq!(a.venue.is_some(), a.format.has_venue());
+            assert_eq!(a.online.is_some(), a.format.is_online());
+            if let Some(venue) = &a.venue {
+                assert_eq!(
+                    a.region_code.as_deref(),
+                    Some(&venue.municipality_code[..2])
+                );
+            }
+            assert!(a.ends_at > a.starts_at);
+            assert!(!a.themes.is_empty() && !a.audiences.is_empty());
+        }
+    }
+
+    #[test]
+    fn the_demo_edition_is_a_coming_week_with_an_open_programme() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let e = edition_for(today);
+        assert_eq!(e.starts_on.weekday(), Weekday::Mon);
+        assert_eq!(e.ends_on.weekday(), Weekday::Fri);
+        assert!(e.starts_on > today + Duration::days(14));
+        assert!(e.programme_is_open(today));
+    }
+}

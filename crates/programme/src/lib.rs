@@ -1,0 +1,22 @@
+//! The domain of the Innovationsveckan programme, shared by the web app (compiled
+//! to WebAssembly) and the server (native).
+//!
+//! It holds the activity model and its vocabularies with their Swedish labels,
+//! Stockholm time and Swedish date formatting, Sweden's 21 län and 290 kommuner,
+//! the programme filter (the same code filters in the browser and on the server's
+//! query parameters) and the grouping of a programme into days. It does no I/O.
+//!
+//! Run its tests with `cargo test -p programme` and its benchmark with
+//! `cargo bench -p programme`.
+
+pub mod demo;
+pub mod filter;
+pub mod model;
+pub mod regions;
+pub mod time;
+
+pub use filter::{DayGroup, FilterError, Programme, ProgrammeFilter};
+pub use model::{
+    Accessibility, AccessibilityFeature, Activity, ActivityFormat, ActivityStatus, Audience,
+    Contact, Edition, Online, Organiser, OrganiserKind, Theme, Venue,
+};

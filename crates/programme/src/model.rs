@@ -1,0 +1,328 @@
+//! The activity model and its vocabularies. Every vocabulary is an enum with a
+//! stable English key (used in JSON and URLs) and a Swedish label (shown to people).
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Defines a vocabulary enum with its keys, Swedish labels and the list of all values.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $key:literal : $label:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $key)] $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in the order they are offered to people.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stable English key used in JSON and in URLs.
+            pub const fn key(self) -> &'static str {
+                match self { $($name::$variant => $key,)+ }
+            }
+
+            /// The Swedish label shown to people.
+            pub const fn label(self) -> &'static str {
+                match self { $($name::$variant => $label,)+ }
+            }
+
+            /// Looks a value up by its key.
+            pub fn from_key(key: &str) -> Option<Self> {
+                match key { $($key => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// Where an activity is publicly listed in its life cycle.
+    ActivityStatus {
+        /// Submitted, waiting for the operator's review.
+        Pending = "pending": "Väntar på granskning",
+        /// Approved and in the public programme.
+        Published = "published": "Publicerad",
+        /// Not accepted into the programme.
+        Rejected = "rejected": "Avvisad",
+        /// Called off by its organiser; stays in the programme, marked as cancelled.
+        Cancelled = "cancelled": "Inställd",
+    }
+}
+
+vocabulary! {
+    /// How an activity is attended.
+    ActivityFormat {
+        Physical = "physical": "Fysisk",
+        Digital = "digital": "Digital",
+        Hybrid = "hybrid": "Hybrid",
+    }
+}
+
+impl ActivityFormat {
+    /// Whether people can attend on site.
+    pub const fn has_venue(self) -> bool {
+        matches!(self, ActivityFormat::Physical | ActivityFormat::Hybrid)
+    }
+
+    /// Whether people can attend online.
+    pub const fn is_online(self) -> bool {
+        matches!(self, ActivityFormat::Digital | ActivityFormat::Hybrid)
+    }
+}
+
+vocabulary! {
+    /// What an activity is about.
+    Theme {
+        Digitalisation = "digitalisation": "Digitalisering",
+        DataAi = "data_ai": "Data och AI",
+        InnovationProcurement = "innovation_procurement": "Innovationsupphandling",
+        GreenTransition = "green_transition": "Grön omställning och cirkulär ekonomi",
+        ServiceDesign = "service_design": "Tjänstedesign",
+        Leadership = "leadership": "Ledarskap och organisation",
+        HealthCare = "health_care": "Vård och omsorg",
+        Education = "education": "Skola och lärande",
+        UrbanDevelopment = "urban_development": "Samhällsbyggnad",
+        CitizenDialogue = "citizen_dialogue": "Medborgardialog och delaktighet",
+        CrisisPreparedness = "crisis_preparedness": "Innovation i kris och beredskap",
+        Foresight = "foresight": "Strategisk omvärldsanalys",
+        International = "international": "Internationellt samarbete",
+    }
+}
+
+vocabulary! {
+    /// Whom an activity wants to reach.
+    Audience {
+        Staff = "staff": "Medarbetare i offentlig sektor",
+        Politicians = "politicians": "Förtroendevalda",
+        Partners = "partners": "Näringsliv, akademi och civilsamhälle",
+        Residents = "residents": "Invånare",
+    }
+}
+
+vocabulary! {
+    /// What kind of organisation an organiser is.
+    OrganiserKind {
+        Municipality = "municipality": "Kommun",
+        Region = "region": "Region",
+        GovernmentAgency = "government_agency": "Statlig myndighet",
+        OtherPublic = "other_public": "Annan offentlig organisation",
+        Business = "business": "Företag",
+        Academia = "academia": "Akademi",
+        CivilSociety = "civil_society": "Civilsamhälle",
+        Other = "other": "Annan",
+    }
+}
+
+impl OrganiserKind {
+    /// Whether this kind of organisation belongs to the public sector; every
+    /// activity needs at least one such organiser.
+    pub const fn is_public_sector(self) -> bool {
+        matches!(
+            self,
+            OrganiserKind::Municipality
+                | OrganiserKind::Region
+                | OrganiserKind::GovernmentAgency
+                | OrganiserKind::OtherPublic
+        )
+    }
+}
+
+vocabulary! {
+    /// Accessibility features of an activity, the set visitors know from Almedalsveckan.
+    AccessibilityFeature {
+        HearingLoop = "hearing_loop": "Hörslinga",
+        AudioDescription = "audio_description": "Syntolkning",
+        SignLanguage = "sign_language": "Teckenspråkstolkning",
+        WheelchairAccessible = "wheelchair_accessible": "Rullstolsanpassad lokal",
+        AccessibleToilet = "accessible_toilet": "Tillgänglig toalett",
+        Captions = "captions": "Textning",
+        Webcast = "webcast": "Webbsändning",
+    }
+}
+
+/// One edition of Innovationsveckan: a week and the date its programme opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edition {
+    /// For example "Innovationsveckan 2026".
+    pub name: String,
+    pub year: i32,
+    /// The first day of the week (a Monday for a normal edition).
+    pub starts_on: NaiveDate,
+    /// The last day of the week, inclusive.
+    pub ends_on: NaiveDate,
+    /// The day the programme becomes visible to the public.
+    pub programme_opens_on: NaiveDate,
+}
+
+impl Edition {
+    /// Whether the public programme is open on the given (Stockholm) date.
+    pub fn programme_is_open(&self, today: NaiveDate) -> bool {
+        today >= self.programme_opens_on
+    }
+
+    /// The days of the edition, first to last.
+    pub fn days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.starts_on
+            .iter_days()
+            .take_while(move |day| *day <= self.ends_on)
+    }
+}
+
+/// A place where an activity is held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Venue {
+    /// The venue's name, for example "Stadshuset, sal B".
+    pub name: String,
+    pub street_address: String,
+    pub postal_code: String,
+    pub city: String,
+    /// The four-digit kommun code (see [`crate::regions`]).
+    pub municipality_code: String,
+}
+
+/// How to attend an activity online.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Online {
+    /// For example "Microsoft Teams" or "Webbsändning".
+    pub platform: String,
+    pub url: String,
+}
+
+/// An organising or participating organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organiser {
+    pub name: String,
+    pub kind: OrganiserKind,
+}
+
+/// Whom the public contacts about an activity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// What an activity offers for accessibility.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Accessibility {
+    #[serde(default)]
+    pub features: Vec<AccessibilityFeature>,
+    /// Free text, for example how to ask for an interpreter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One activity in the programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub id: String,
+    pub status: ActivityStatus,
+    pub title: String,
+    /// One or two sentences shown in the list.
+    pub summary: String,
+    pub description: String,
+    /// Start, with the Stockholm offset of that moment.
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub format: ActivityFormat,
+    /// Where, for physical and hybrid activities.
+    pub venue: Option<Venue>,
+    /// How to join, for digital and hybrid activities.
+    pub online: Option<Online>,
+    /// The two-digit län code of the venue, for physical and hybrid activities.
+    pub region_code: Option<String>,
+    pub themes: Vec<Theme>,
+    pub audiences: Vec<Audience>,
+    /// The language the activity is held in, as a BCP 47 code ("sv", "en").
+    pub language: String,
+    /// The organiser first, then co-organisers.
+    pub organisers: Vec<Organiser>,
+    pub contact: Contact,
+    pub signup_url: Option<String>,
+    pub accessibility: Accessibility,
+}
+
+impl Activity {
+    /// Whether the activity has been called off.
+    pub fn is_cancelled(&self) -> bool {
+        self.status == ActivityStatus::Cancelled
+    }
+
+    /// The kommun of the venue, if the activity has one and its code is known.
+    pub fn municipality(&self) -> Option<&'static crate::regions::Municipality> {
+        self.venue
+            .as_ref()
+            .and_then(|venue| crate::regions::municipality(&venue.municipality_code))
+    }
+
+    /// Where the activity is, in words: "Kommun, Län", "Digitalt", or both for hybrid.
+    pub fn place_label(&self) -> String {
+        let on_site = self.municipality().map(|m| {
+            let county = crate::regions::county(m.county_code()).map_or("", |c| c.name);
+            format!("{}, {}", m.name, county)
+        });
+        match (self.format, on_site) {
+            (ActivityFormat::Digital, _) | (_, None) => "Digitalt".to_owned(),
+            (ActivityFormat::Physical, Some(place)) => place,
+            (ActivityFormat::Hybrid, Some(place)) => format!("{place} och digitalt"),
+        }
+    }
+
+    /// The main organiser's name.
+    pub fn organiser_name(&self) -> &str {
+        self.organisers.first().map_or("", |o| o.name.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabulary_keys_round_trip_through_json() {
+        for theme in Theme::ALL {
+            let json = serde_json::to_string(theme).unwrap();
+            assert_eq!(json, format!("\"{}\"", theme.key()));
+            assert_eq!(Theme::from_key(theme.key()), Some(*theme));
+        }
+        assert_eq!(Audience::from_key("residents"), Some(Audience::Residents));
+        assert_eq!(
+            ActivityFormat::from_key("hybrid").unwrap().label(),
+            "Hybrid"
+        );
+        assert_eq!(ActivityFormat::from_key("Hybrid"), None);
+    }
+
+    #[test]
+    fn only_public_bodies_count_as_public_sector() {
+        let public: Vec<_> = OrganiserKind::ALL
+            .iter()
+            .filter(|k| k.is_public_sector())
+            .collect();
+        assert_eq!(public.len(), 4);
+        assert!(!OrganiserKind::Business.is_public_sector());
+        assert!(OrganiserKind::GovernmentAgency.is_public_sector());
+    }
+
+    #[test]
+    fn an_edition_lists_its_days_and_opens_on_its_date() {
+        let edition = Edition {
+            name: "Innovationsveckan 2026".into(),
+            year: 2026,
+            starts_on: NaiveDate::from_ymd_opt(2026, 10, 5).unwrap(),
+            ends_on: NaiveDate::from_ymd_opt(2026, 10, 9).unwrap(),
+            programme_opens_on: NaiveDate::from_ymd_opt(2026, 8, 17).unwrap(),
+        };
+        assert_eq!(edition.days().count(), 5);
+        assert!(!edition.programme_is_open(NaiveDate::from_ymd_opt(2026, 8, 16).unwrap()));
+        assert!(edition.programme_is_open(NaiveDate::from_ymd_opt(2026, 8, 17).unwrap()));
+    }
+}

@@ -1,0 +1,264 @@
+//! Stockholm time and Swedish date formatting.
+//!
+//! Sweden follows the EU summer-time rule: UTC+2 from the last Sunday of March
+//! 01:00 UTC to the last Sunday of October 01:00 UTC, UTC+1 otherwise. That rule
+//! is a few lines here, instead of a time-zone database in the WebAssembly app.
+
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Timelike, Utc, Weekday,
+};
+
+const WINTER_SECONDS: i32 = 3600;
+const SUMMER_SECONDS: i32 = 2 * 3600;
+
+/// Swedish weekday names, Monday first, written in lower case as Swedish does.
+pub const WEEKDAYS: [&str; 7] = [
+    "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
+];
+
+/// Swedish month names, January first.
+pub const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+fn last_sunday(year: i32, month: u32) -> NaiveDate {
+    let first_of_next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    }
+    .expect("the first of a month is a valid date");
+    let last = first_of_next.pred_opt().expect("a day before exists");
+    let back = last.weekday().num_days_from_sunday();
+    last - Duration::days(i64::from(back))
+}
+
+/// Whether Swedish summer time is in force at this UTC moment.
+fn is_summer_time(utc: NaiveDateTime) -> bool {
+    let year = utc.year();
+    let one_am = NaiveTime::from_hms_opt(1, 0, 0).expect("01:00 is a valid time");
+    let begins = last_sunday(year, 3).and_time(one_am);
+    let ends = last_sunday(year, 10).and_time(one_am);
+    utc >= begins && utc < ends
+}
+
+/// The Stockholm UTC offset at a UTC moment.
+pub fn offset_at(utc: NaiveDateTime) -> FixedOffset {
+    let seconds = if is_summer_time(utc) {
+        SUMMER_SECONDS
+    } else {
+        WINTER_SECONDS
+    };
+    FixedOffset::east_opt(seconds).expect("the offset is within a day")
+}
+
+/// The same moment, expressed in Stockholm time.
+pub fn to_stockholm<Tz: TimeZone>(moment: &DateTime<Tz>) -> DateTime<FixedOffset> {
+    let utc = moment.naive_utc();
+    offset_at(utc).from_utc_datetime(&utc)
+}
+
+/// The moment a Stockholm wall-clock time stands for. In the hour that does not
+/// exist in spring the winter offset is used; in the hour that happens twice in
+/// autumn, the first (summer-time) one.
+pub fn stockholm(date: NaiveDate, time: NaiveTime) -> DateTime<FixedOffset> {
+    let local = date.and_time(time);
+    let summer = FixedOffset::east_opt(SUMMER_SECONDS).expect("valid offset");
+    let winter = FixedOffset::east_opt(WINTER_SECONDS).expect("valid offset");
+    let as_summer = local - Duration::seconds(i64::from(SUMMER_SECONDS));
+    let offset = if is_summer_time(as_summer) {
+        summer
+    } else {
+        winter
+    };
+    offset
+        .from_local_datetime(&local)
+        .single()
+        .expect("a fixed offset maps every local time once")
+}
+
+/// Today's date in Stockholm.
+pub fn today_in_stockholm(now: DateTime<Utc>) -> NaiveDate {
+    to_stockholm(&now).date_naive()
+}
+
+/// "måndag 5 oktober".
+pub fn format_day(date: NaiveDate) -> String {
+    format!(
+        "{} {} {}",
+        WEEKDAYS[date.weekday().num_days_from_monday() as usize],
+        date.day(),
+        MONTHS[date.month0() as usize]
+    )
+}
+
+/// "5 oktober 2026".
+pub fn format_date(date: NaiveDate) -> String {
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[date.month0() as usize],
+        date.year()
+    )
+}
+
+/// "måndag 5 oktober 2026".
+pub fn format_day_with_year(date: NaiveDate) -> String {
+    format!("{} {}", format_day(date), date.year())
+}
+
+/// "5–9 oktober 2026", or "28 september–2 oktober 2026" across months.
+pub fn format_date_range(first: NaiveDate, last: NaiveDate) -> String {
+    if first.year() != last.year() {
+        format!("{}–{}", format_date(first), format_date(last))
+    } else if first.month() != last.month() {
+        format!(
+            "{} {}–{}",
+            first.day(),
+            MONTHS[first.month0() as usize],
+            format_date(last)
+        )
+    } else {
+        format!("{}–{}", first.day(), format_date(last))
+    }
+}
+
+/// "09.00", the time style Språkrådet recommends.
+pub fn format_time(time: NaiveTime) -> String {
+    format!("{:02}.{:02}", time.hour(), time.minute())
+}
+
+/// "09.00–10.30" in Stockholm time.
+pub fn format_time_span(
+    starts_at: &DateTime<FixedOffset>,
+    ends_at: &DateTime<FixedOffset>,
+) -> String {
+    let start = to_stockholm(starts_at);
+    let end = to_stockholm(ends_at);
+    format!("{}–{}", format_time(start.time()), format_time(end.time()))
+}
+
+/// The weekday of a date, for grouping and tests.
+pub fn weekday_name(weekday: Weekday) -> &'static str {
+    WEEKDAYS[weekday.num_days_from_monday() as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn time(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn days_are_written_the_swedish_way() {
+        assert_eq!(format_day(date(2026, 10, 5)), "måndag 5 oktober");
+        assert_eq!(format_day(date(2026, 8, 17)), "måndag 17 augusti");
+        assert_eq!(format_day(date(2026, 12, 13)), "söndag 13 december");
+        assert_eq!(
+            format_day_with_year(date(2027, 1, 1)),
+            "fredag 1 januari 2027"
+        );
+        assert_eq!(format_date(date(2026, 3, 9)), "9 mars 2026");
+    }
+
+    #[test]
+    fn date_ranges_name_the_month_once_when_they_can() {
+        assert_eq!(
+            format_date_range(date(2026, 10, 5), date(2026, 10, 9)),
+            "5–9 oktober 2026"
+        );
+        assert_eq!(
+            format_date_range(date(2026, 9, 28), date(2026, 10, 2)),
+            "28 september–2 oktober 2026"
+        );
+        assert_eq!(
+            format_date_range(date(2026, 12, 28), date(2027, 1, 1)),
+            "28 december 2026–1 januari 2027"
+        );
+    }
+
+    #[test]
+    fn times_use_a_full_stop_and_an_en_dash() {
+        let start = stockholm(date(2026, 10, 5), time(9, 0));
+        let end = stockholm(date(2026, 10, 5), time(10, 30));
+        assert_eq!(format_time_span(&start, &end), "09.00–10.30");
+    }
+
+    #[test]
+    fn stockholm_is_two_hours_ahead_in_summer_and_one_in_winter() {
+        assert_eq!(
+            stockholm(date(2026, 6, 1), time(12, 0))
+                .offset()
+                .local_minus_utc(),
+            7200
+        );
+        assert_eq!(
+            stockholm(date(2026, 12, 1), time(12, 0))
+                .offset()
+                .local_minus_utc(),
+            3600
+        );
+        assert_eq!(
+            stockholm(date(2026, 10, 5), time(9, 0)).to_rfc3339(),
+            "2026-10-05T09:00:00+02:00"
+        );
+    }
+
+    #[test]
+    fn summer_time_switches_on_the_last_sundays_of_march_and_october() {
+        // 2026: summer time from 29 March to 25 October.
+        assert_eq!(last_sunday(2026, 3), date(2026, 3, 29));
+        assert_eq!(last_sunday(2026, 10), date(2026, 10, 25));
+        assert_eq!(
+            stockholm(date(2026, 3, 29), time(1, 30))
+                .offset()
+                .local_minus_utc(),
+            3600
+        );
+        assert_eq!(
+            stockholm(date(2026, 3, 29), time(3, 30))
+                .offset()
+                .local_minus_utc(),
+            7200
+        );
+        assert_eq!(
+            stockholm(date(2026, 10, 25), time(1, 30))
+                .offset()
+                .local_minus_utc(),
+            7200
+        );
+        assert_eq!(
+            stockholm(date(2026, 10, 25), time(3, 30))
+                .offset()
+                .local_minus_utc(),
+            3600
+        );
+    }
+
+    #[test]
+    fn a_utc_moment_is_shown_in_stockholm_time() {
+        let utc = Utc.with_ymd_and_hms(2026, 10, 5, 22, 30, 0).unwrap();
+        assert_eq!(today_in_stockholm(utc), date(2026, 10, 6));
+        assert_eq!(to_stockholm(&utc).time(), time(0, 30));
+        let winter = Utc.with_ymd_and_hms(2026, 11, 30, 23, 0, 0).unwrap();
+        assert_eq!(today_in_stockholm(winter), date(2026, 12, 1));
+    }
+}

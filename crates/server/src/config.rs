@@ -1,0 +1,114 @@
+//! Settings, from flags or `IV_` environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use programme::Edition;
+
+/// Everything the server can be told at start.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(
+    version,
+    about = "Innovationsveckan: the programme's API, database and web app"
+)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "IV_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// Folder of the SQLite database (created if missing).
+    #[arg(long, env = "IV_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Folder of the built web app (Trunk's output).
+    #[arg(long, env = "IV_DIST_DIR", default_value = "./dist")]
+    pub dist_dir: PathBuf,
+
+    /// A JSON file with the edition: name, year, starts_on, ends_on, programme_opens_on.
+    #[arg(long, env = "IV_EDITION_FILE")]
+    pub edition_file: Option<PathBuf>,
+
+    /// The edition's name, for example "Innovationsveckan 2027".
+    #[arg(long, env = "IV_EDITION_NAME")]
+    pub edition_name: Option<String>,
+
+    /// The edition's first day (YYYY-MM-DD).
+    #[arg(long, env = "IV_EDITION_STARTS_ON")]
+    pub edition_starts_on: Option<NaiveDate>,
+
+    /// The edition's last day (YYYY-MM-DD); defaults to four days after the first.
+    #[arg(long, env = "IV_EDITION_ENDS_ON")]
+    pub edition_ends_on: Option<NaiveDate>,
+
+    /// The day the programme opens to the public (YYYY-MM-DD).
+    #[arg(long, env = "IV_PROGRAMME_OPENS_ON")]
+    pub programme_opens_on: Option<NaiveDate>,
+}
+
+impl Config {
+    /// Defaults for everything, with the database in `data_dir`: what tests start from.
+    pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.into(),
+            dist_dir: PathBuf::from("dist"),
+            edition_file: None,
+            edition_name: None,
+            edition_starts_on: None,
+            edition_ends_on: None,
+            programme_opens_on: None,
+        }
+    }
+
+    /// The configured edition, if the settings name one; `None` means the demo edition.
+    /// A lone `programme_opens_on` only moves the demo's opening day.
+    pub fn configured_edition(&self) -> anyhow::Result<Option<Edition>> {
+        let mut edition = match &self.edition_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read IV_EDITION_FILE {}", path.display()))?;
+                let edition: Edition = serde_json::from_str(&text).with_context(|| {
+                    format!(
+                        "IV_EDITION_FILE {} is not an edition: it needs name, year, starts_on, \
+                         ends_on and programme_opens_on (dates as YYYY-MM-DD)",
+                        path.display()
+                    )
+                })?;
+                Some(edition)
+            }
+            None => None,
+        };
+        if let Some(starts_on) = self.edition_starts_on {
+            let ends_on = self
+                .edition_ends_on
+                .unwrap_or(starts_on + chrono::Duration::days(4));
+            edition = Some(Edition {
+                name: self.edition_name.clone().unwrap_or_else(|| {
+                    format!("Innovationsveckan {}", chrono::Datelike::year(&starts_on))
+                }),
+                year: chrono::Datelike::year(&starts_on),
+                starts_on,
+                ends_on,
+                programme_opens_on: self.programme_opens_on.unwrap_or(starts_on),
+            });
+        } else if let Some(edition) = edition.as_mut() {
+            if let Some(name) = &self.edition_name {
+                edition.name.clone_from(name);
+            }
+            if let Some(opens) = self.programme_opens_on {
+                edition.programme_opens_on = opens;
+            }
+        }
+        if let Some(edition) = &edition {
+            anyhow::ensure!(
+                edition.starts_on <= edition.ends_on,
+                "the edition ends ({}) before it starts ({})",
+                edition.ends_on,
+                edition.starts_on
+            );
+        }
+        Ok(edition)
+    }
+}

@@ -1,0 +1,190 @@
+//! The Innovationsveckan server: the JSON API under `/api`, the SQLite database,
+//! and the built web app (any other path serves `index.html`, so deep links work).
+//!
+//! Run it with `cargo run -p innovationsveckan-server` (settings: `--help`, or the
+//! README). Tests build the whole app in-process with [`app`], or start it on a
+//! real socket with [`start`].
+
+pub mod api;
+mod config;
+pub mod error;
+pub mod published;
+pub mod storage;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+
+use anyhow::Context;
+use axum::Router;
+use chrono::{NaiveDate, Utc};
+use programme::{demo, time::today_in_stockholm};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+use published::Published;
+use storage::{SqliteStorage, Storage};
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    #[allow(dead_code)] // written to by the submission endpoints to come
+    storage: Arc<dyn Storage>,
+    published: RwLock<Arc<Published>>,
+}
+
+impl AppState {
+    /// Opens the database, settles the current edition (configured, or the demo
+    /// edition, seeded with demo activities on first start) and loads the programme.
+    pub async fn open(config: Config) -> anyhow::Result<Self> {
+        let storage = SqliteStorage::open(&config.data_dir)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot open the database in {} (IV_DATA_DIR): is the folder writable?",
+                    config.data_dir.display()
+                )
+            })?;
+        Self::with_storage(config, Arc::new(storage)).await
+    }
+
+    /// Like [`AppState::open`], with any storage.
+    pub async fn with_storage(config: Config, storage: Arc<dyn Storage>) -> anyhow::Result<Self> {
+        let today = today_in_stockholm(Utc::now());
+        let (mut edition, is_demo) = match config.configured_edition()? {
+            Some(edition) => (edition, false),
+            None => match storage.current_edition().await? {
+                // A demo week that has passed makes way for a coming one.
+                Some(current) if !current.is_demo || current.edition.ends_on >= today => {
+                    (current.edition, current.is_demo)
+                }
+                _ => (demo::edition_for(today), true),
+            },
+        };
+        if is_demo && let Some(opens) = config.programme_opens_on {
+            edition.programme_opens_on = opens;
+        }
+        let stored = storage.make_current(edition, is_demo).await?;
+        if stored.is_demo && storage.count_activities(stored.id).await? == 0 {
+            let activities = demo::activities(stored.edition.starts_on, demo::DEMO_ACTIVITY_COUNT);
+            storage.insert_activities(stored.id, activities).await?;
+            tracing::info!(
+                "seeded the demo edition {} with {} activities",
+                stored.edition.name,
+                demo::DEMO_ACTIVITY_COUNT
+            );
+        }
+        let activities = storage.public_activities(stored.id).await?;
+        let published = Published::new(stored.edition, stored.id, activities);
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                config,
+                storage,
+                published: RwLock::new(Arc::new(published)),
+            }),
+        })
+    }
+
+    /// The programme as published now.
+    pub fn published(&self) -> Arc<Published> {
+        // A poisoned lock still holds a complete programme: it is only ever replaced whole.
+        let guard = self
+            .inner
+            .published
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Arc::clone(&guard)
+    }
+
+    /// Today's date in Stockholm.
+    pub fn today(&self) -> NaiveDate {
+        today_in_stockholm(Utc::now())
+    }
+
+    /// The settings the server started with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+}
+
+/// The whole HTTP application: the API under `/api`, and the web app for the rest.
+pub fn app(state: AppState) -> Router {
+    let dist = &state.config().dist_dir;
+    let web_app = ServeDir::new(dist)
+        .append_index_html_on_directories(true)
+        .fallback(ServeFile::new(dist.join("index.html")));
+    Router::new()
+        .nest("/api", api::router(state.clone()))
+        .fallback_service(web_app)
+        .layer(TraceLayer::new_for_http())
+}
+
+/// A server listening on a socket.
+pub struct RunningServer {
+    /// Where it listens (useful when started on port 0).
+    pub addr: SocketAddr,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// Runs until the server stops (Ctrl-C or SIGTERM).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task.await.context("the server task failed")??;
+        Ok(())
+    }
+
+    /// Stops serving at once.
+    pub fn abort(&self) {
+        self.task.abort();
+    }
+}
+
+/// Opens the state, binds the address and serves in a background task.
+pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
+    if !config.dist_dir.join("index.html").exists() {
+        tracing::warn!(
+            "no built web app in {} (IV_DIST_DIR): only the API is served; build it with `trunk build --release`",
+            config.dist_dir.display()
+        );
+    }
+    let addr = config.addr;
+    let state = AppState::open(config).await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (IV_ADDR): is the port taken?"))?;
+    let addr = listener.local_addr()?;
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+    Ok(RunningServer { addr, task })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,436 @@
+//! The API in-process (`app(state).oneshot(..)`), each test with its own SQLite
+//! file in a temporary folder, and one test over a real socket.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{Duration, NaiveDate};
+use http_body_util::BodyExt;
+use programme::time::{to_stockholm, today_in_stockholm};
+use programme::{Activity, ActivityFormat, ActivityStatus};
+use serde_json::Value;
+use server::{AppState, Config, app};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+struct TestApp {
+    router: axum::Router,
+    state: AppState,
+    _dir: TempDir,
+}
+
+async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(dist.join("assets")).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!DOCTYPE html><title>app shell</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("assets/app.js"), "console.log(1)").unwrap();
+    let mut config = Config::with_data_dir(dir.path().join("data"));
+    config.dist_dir = dist;
+    configure(&mut config);
+    let state = AppState::open(config).await.unwrap();
+    TestApp {
+        router: app(state.clone()),
+        state,
+        _dir: dir,
+    }
+}
+
+async fn spawn() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn activities(&self) -> Vec<Activity> {
+        serde_json::from_value(self.json()["activities"].clone()).unwrap()
+    }
+}
+
+impl TestApp {
+    async fn request(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&self, uri: &str) -> Reply {
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+}
+
+#[tokio::test]
+async fn the_edition_is_a_coming_week_with_an_open_programme() {
+    let app = spawn().await;
+    let reply = app.get("/api/edition").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let edition = reply.json();
+    let starts: NaiveDate = edition["starts_on"].as_str().unwrap().parse().unwrap();
+    let ends: NaiveDate = edition["ends_on"].as_str().unwrap().parse().unwrap();
+    let opens: NaiveDate = edition["programme_opens_on"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let today = today_in_stockholm(chrono::Utc::now());
+    assert!(starts > today, "the demo week is ahead");
+    assert_eq!(ends - starts, Duration::days(4));
+    assert!(opens <= today);
+    assert_eq!(edition["programme_is_open"], true);
+    assert!(
+        edition["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("Innovationsveckan")
+    );
+    assert!(edition["year"].is_i64());
+}
+
+#[tokio::test]
+async fn the_list_holds_the_published_demo_programme_in_start_order() {
+    let app = spawn().await;
+    let reply = app.get("/api/activities").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers[header::CONTENT_TYPE], "application/json");
+    let activities = reply.activities();
+    assert!(activities.len() >= 150, "{} activities", activities.len());
+    assert!(
+        activities
+            .windows(2)
+            .all(|w| w[0].starts_at <= w[1].starts_at)
+    );
+    assert!(
+        activities
+            .iter()
+            .any(|a| a.status == ActivityStatus::Cancelled)
+    );
+    assert!(activities.iter().all(|a| matches!(
+        a.status,
+        ActivityStatus::Published | ActivityStatus::Cancelled
+    )));
+    // Every field of the contract is there, times carry the Stockholm offset.
+    let raw = &reply.json()["activities"][0];
+    for field in [
+        "id",
+        "status",
+        "title",
+        "summary",
+        "description",
+        "starts_at",
+        "ends_at",
+        "format",
+        "venue",
+        "online",
+        "region_code",
+        "themes",
+        "audiences",
+        "language",
+        "organisers",
+        "contact",
+        "signup_url",
+        "accessibility",
+    ] {
+        assert!(raw.get(field).is_some(), "missing {field}");
+    }
+    let starts_at = raw["starts_at"].as_str().unwrap();
+    assert!(
+        starts_at.ends_with("+01:00") || starts_at.ends_with("+02:00"),
+        "{starts_at}"
+    );
+}
+
+#[tokio::test]
+async fn one_activity_and_a_json_404_for_an_unknown_id() {
+    let app = spawn().await;
+    let first = app.get("/api/activities").await.activities().remove(0);
+    let reply = app.get(&format!("/api/activities/{}", first.id)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let one: Activity = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(one, first);
+
+    let missing = app.get("/api/activities/finns-inte").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.json()["error"], "not_found");
+    assert!(!missing.json()["message"].as_str().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn each_filter_narrows_the_list_as_in_the_app() {
+    let app = spawn().await;
+    let all = app.get("/api/activities").await.activities();
+    let count = |pred: &dyn Fn(&Activity) -> bool| all.iter().filter(|a| pred(a)).count();
+
+    let digital = app.get("/api/activities?format=digital").await.activities();
+    assert_eq!(digital.len(), count(&|a| a.format.is_online()));
+    assert!(digital.iter().any(|a| a.format == ActivityFormat::Hybrid));
+
+    let physical = app
+        .get("/api/activities?format=physical")
+        .await
+        .activities();
+    assert_eq!(physical.len(), count(&|a| a.format.has_venue()));
+
+    let skane = app.get("/api/activities?region=12").await.activities();
+    assert!(!skane.is_empty());
+    assert!(skane.iter().all(|a| a.region_code.as_deref() == Some("12")));
+
+    let code = all
+        .iter()
+        .find_map(|a| a.venue.as_ref())
+        .unwrap()
+        .municipality_code
+        .clone();
+    let in_kommun = app
+        .get(&format!("/api/activities?municipality={code}"))
+        .await
+        .activities();
+    assert!(!in_kommun.is_empty());
+    assert!(
+        in_kommun
+            .iter()
+            .all(|a| a.venue.as_ref().unwrap().municipality_code == code)
+    );
+
+    let day = to_stockholm(&all[0].starts_at).date_naive();
+    let on_day = app
+        .get(&format!("/api/activities?day={day}"))
+        .await
+        .activities();
+    assert_eq!(
+        on_day.len(),
+        count(&|a| to_stockholm(&a.starts_at).date_naive() == day)
+    );
+
+    let theme = app.get("/api/activities?theme=data_ai").await.activities();
+    assert_eq!(
+        theme.len(),
+        count(&|a| a.themes.contains(&programme::Theme::DataAi))
+    );
+
+    let audience = app
+        .get("/api/activities?audience=politicians")
+        .await
+        .activities();
+    assert_eq!(
+        audience.len(),
+        count(&|a| a.audiences.contains(&programme::Audience::Politicians))
+    );
+
+    let title_word = all[3]
+        .title
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_lowercase();
+    let searched = app
+        .get(&format!(
+            "/api/activities?q={}",
+            programme::filter::percent_encode(&title_word)
+        ))
+        .await
+        .activities();
+    assert!(searched.iter().any(|a| a.id == all[3].id));
+    assert!(searched.len() < all.len());
+
+    let none = app.get("/api/activities?q=zzzyxxq").await.activities();
+    assert!(none.is_empty());
+}
+
+#[tokio::test]
+async fn a_bad_filter_value_is_a_precise_json_error() {
+    let app = spawn().await;
+    let reply = app.get("/api/activities?day=imorgon").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    let body = reply.json();
+    assert_eq!(body["error"], "invalid_filter");
+    assert_eq!(body["fields"]["day"][0], "invalid");
+    assert!(body["message"].as_str().unwrap().contains("day"));
+    assert_eq!(
+        app.get("/api/activities?format=papper").await.status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn a_matching_etag_gets_304_and_a_changed_one_the_list() {
+    let app = spawn().await;
+    let first = app.get("/api/activities").await;
+    let etag = first.headers[header::ETAG].to_str().unwrap().to_owned();
+    assert_eq!(first.headers[header::CACHE_CONTROL], "no-cache");
+
+    let cached = app
+        .request(
+            Request::get("/api/activities")
+                .header(header::IF_NONE_MATCH, &etag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
+    assert!(cached.body.is_empty());
+    assert_eq!(cached.headers[header::ETAG], etag.as_str());
+
+    let stale = app
+        .request(
+            Request::get("/api/activities")
+                .header(header::IF_NONE_MATCH, "\"old\"")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::OK);
+
+    // A filtered list has its own tag, and 304s too.
+    let filtered = app.get("/api/activities?format=hybrid").await;
+    let filtered_etag = filtered.headers[header::ETAG].to_str().unwrap().to_owned();
+    assert_ne!(filtered_etag, etag);
+    let again = app
+        .request(
+            Request::get("/api/activities?format=hybrid")
+                .header(header::IF_NONE_MATCH, &filtered_etag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn deep_links_get_the_app_and_unknown_api_paths_json() {
+    let app = spawn().await;
+    let deep = app.get("/aktivitet/abc?format=digital").await;
+    assert_eq!(deep.status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&deep.body).contains("app shell"));
+
+    let asset = app.get("/assets/app.js").await;
+    assert_eq!(asset.status, StatusCode::OK);
+    assert_eq!(asset.body, b"console.log(1)");
+
+    for path in ["/api/nothing-here", "/api/activities/x/y", "/api"] {
+        let reply = app.get(path).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(reply.json()["error"], "not_found", "{path}");
+    }
+
+    let post = app
+        .request(Request::post("/api/edition").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(post.json()["error"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn before_the_opening_day_the_programme_is_not_public() {
+    let opens = today_in_stockholm(chrono::Utc::now()) + Duration::days(10);
+    let app = spawn_with(|c| c.programme_opens_on = Some(opens)).await;
+    let edition = app.get("/api/edition").await.json();
+    assert_eq!(edition["programme_is_open"], false);
+    assert_eq!(edition["programme_opens_on"], opens.to_string());
+    assert!(app.get("/api/activities").await.activities().is_empty());
+    let id = app.state.published().programme.activities()[0].id.clone();
+    assert_eq!(
+        app.get(&format!("/api/activities/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_configured_edition_replaces_the_demo_and_gets_no_demo_activities() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("edition.json");
+    std::fs::write(
+        &file,
+        r#"{"name":"Innovationsveckan 2027","year":2027,"starts_on":"2027-10-04","ends_on":"2027-10-08","programme_opens_on":"2027-08-16"}"#,
+    )
+    .unwrap();
+    let app = spawn_with(|c| c.edition_file = Some(file.clone())).await;
+    let edition = app.get("/api/edition").await.json();
+    assert_eq!(edition["name"], "Innovationsveckan 2027");
+    assert_eq!(edition["starts_on"], "2027-10-04");
+    assert_eq!(edition["programme_opens_on"], "2027-08-16");
+    assert!(app.state.published().programme.activities().is_empty());
+}
+
+#[tokio::test]
+async fn a_broken_edition_file_stops_the_start_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("edition.json");
+    std::fs::write(&file, r#"{"name":"x"}"#).unwrap();
+    let mut config = Config::with_data_dir(dir.path().join("data"));
+    config.edition_file = Some(file);
+    let error = AppState::open(config).await.err().expect("the start fails");
+    assert!(
+        format!("{error:#}").contains("IV_EDITION_FILE"),
+        "{error:#}"
+    );
+}
+
+#[tokio::test]
+async fn a_restart_keeps_the_database_and_does_not_seed_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let first = AppState::open(Config::with_data_dir(&data)).await.unwrap();
+    let ids: Vec<String> = first
+        .published()
+        .programme
+        .activities()
+        .iter()
+        .map(|a| a.id.clone())
+        .collect();
+    drop(first);
+    assert!(data.join("innovationsveckan.sqlite3").exists());
+    let second = AppState::open(Config::with_data_dir(&data)).await.unwrap();
+    let again: Vec<String> = second
+        .published()
+        .programme
+        .activities()
+        .iter()
+        .map(|a| a.id.clone())
+        .collect();
+    assert_eq!(ids, again);
+}
+
+#[tokio::test]
+async fn the_server_answers_over_a_real_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = server::start(Config::with_data_dir(dir.path()))
+        .await
+        .unwrap();
+    let mut stream = tokio::net::TcpStream::connect(running.addr).await.unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream
+        .write_all(b"GET /api/edition HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"programme_is_open\":true"));
+    running.abort();
+}

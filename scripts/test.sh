@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs them all: formatting and lints, the domain
+# unit tests, the server's tests against real SQLite files, and the end-to-end
+# tests in headless Chromium against the real server and the release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh test
+echo "==> cargo fmt --check"
+cargo fmt --all --check
+echo "==> clippy (native and wasm)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p innovationsveckan -p programme --target wasm32-unknown-unknown --locked -- -D warnings
+scripts/build-app.sh
+echo "==> tests"
+# The end-to-end tests are #[ignore]d for a bare `cargo test`, which has no
+# built app or browser; here they run, two at a time on this 2-core machine.
+cargo test --workspace --locked -- --include-ignored --test-threads=2

@@ -1,0 +1,181 @@
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use programme::time::format_day;
+use programme::{ActivityFormat, Audience, ProgrammeFilter, Theme, regions};
+
+/// The programme's filters. It shows the filter it is given and reports every
+/// change; the page keeps the filter in the URL.
+#[component]
+pub fn FilterBar(
+    /// The filter now in force.
+    filter: Memo<ProgrammeFilter>,
+    /// The days of the edition, for the day choice.
+    days: Vec<NaiveDate>,
+    /// Called with the new filter, and whether the change replaces the history
+    /// entry (typing) rather than adding one (a choice).
+    on_change: Callback<(ProgrammeFilter, bool)>,
+) -> impl IntoView {
+    let change = move |param: &'static str, value: String, replace: bool| {
+        let mut next = filter.get_untracked();
+        // Values come from our own options, so they are always valid.
+        let _ = next.set(param, &value);
+        if param == "region" {
+            // A kommun outside the new län would hide everything.
+            let region = next.region.clone().unwrap_or_default();
+            if next
+                .municipality
+                .as_ref()
+                .is_some_and(|m| !m.starts_with(&region))
+            {
+                next.municipality = None;
+            }
+        }
+        on_change.run((next, replace));
+    };
+
+    let day_options: Vec<(String, String)> = days
+        .iter()
+        .map(|day| (day.format("%Y-%m-%d").to_string(), format_day(*day)))
+        .collect();
+    let format_options = vec![
+        (
+            ActivityFormat::Digital.key().to_owned(),
+            "Digitalt (även hybrid)".to_owned(),
+        ),
+        (
+            ActivityFormat::Physical.key().to_owned(),
+            "På plats (även hybrid)".to_owned(),
+        ),
+        (ActivityFormat::Hybrid.key().to_owned(), "Hybrid".to_owned()),
+    ];
+    let region_options: Vec<(String, String)> = regions::counties()
+        .iter()
+        .map(|c| (c.code.to_owned(), c.name.to_owned()))
+        .collect();
+    let theme_options: Vec<(String, String)> = Theme::ALL
+        .iter()
+        .map(|t| (t.key().to_owned(), t.label().to_owned()))
+        .collect();
+    let audience_options: Vec<(String, String)> = Audience::ALL
+        .iter()
+        .map(|a| (a.key().to_owned(), a.label().to_owned()))
+        .collect();
+
+    let municipality_select = move || {
+        filter.with(|f| f.region.clone()).map(|region| {
+            let options: Vec<(String, String)> = regions::municipalities_in(&region)
+                .iter()
+                .map(|m| (m.code.to_owned(), m.name.to_owned()))
+                .collect();
+            view! {
+                <SelectFilter
+                    id="filter-kommun"
+                    label="Kommun"
+                    all_label="Alla kommuner i länet"
+                    options=options
+                    current=Signal::derive(move || filter.with(|f| f.municipality.clone()))
+                    on_select=Callback::new(move |v| change("municipality", v, false))
+                />
+            }
+        })
+    };
+
+    view! {
+        <form class="filters" role="search" aria-label="Filtrera programmet"
+            on:submit=|ev| ev.prevent_default()>
+            <div class="field field--search">
+                <label for="filter-sok">"Sök"</label>
+                <p class="hint" id="filter-sok-hint">"Titel, arrangör eller ort"</p>
+                <input
+                    id="filter-sok"
+                    type="search"
+                    autocomplete="off"
+                    aria-describedby="filter-sok-hint"
+                    prop:value=move || filter.with(|f| f.q.clone().unwrap_or_default())
+                    on:input=move |ev| change("q", event_target_value(&ev), true)
+                />
+            </div>
+            <SelectFilter
+                id="filter-dag"
+                label="Dag"
+                all_label="Alla dagar"
+                options=day_options
+                current=Signal::derive(move || filter.with(|f| f.day.map(|d| d.format("%Y-%m-%d").to_string())))
+                on_select=Callback::new(move |v| change("day", v, false))
+            />
+            <SelectFilter
+                id="filter-format"
+                label="Format"
+                all_label="Alla format"
+                options=format_options
+                current=Signal::derive(move || filter.with(|f| f.format.map(|x| x.key().to_owned())))
+                on_select=Callback::new(move |v| change("format", v, false))
+            />
+            <SelectFilter
+                id="filter-lan"
+                label="Län"
+                all_label="Hela Sverige"
+                options=region_options
+                current=Signal::derive(move || filter.with(|f| f.region.clone()))
+                on_select=Callback::new(move |v| change("region", v, false))
+            />
+            {municipality_select}
+            <SelectFilter
+                id="filter-tema"
+                label="Tema"
+                all_label="Alla teman"
+                options=theme_options
+                current=Signal::derive(move || filter.with(|f| f.theme.map(|t| t.key().to_owned())))
+                on_select=Callback::new(move |v| change("theme", v, false))
+            />
+            <SelectFilter
+                id="filter-malgrupp"
+                label="Målgrupp"
+                all_label="Alla målgrupper"
+                options=audience_options
+                current=Signal::derive(move || filter.with(|f| f.audience.map(|a| a.key().to_owned())))
+                on_select=Callback::new(move |v| change("audience", v, false))
+            />
+        </form>
+    }
+}
+
+/// A labelled drop-down whose first choice means "no filter".
+#[component]
+fn SelectFilter(
+    /// The element id, which the label points to.
+    id: &'static str,
+    /// The visible label.
+    label: &'static str,
+    /// The text of the "everything" choice.
+    all_label: &'static str,
+    /// Value and text of each choice.
+    options: Vec<(String, String)>,
+    /// The chosen value, if any.
+    current: Signal<Option<String>>,
+    /// Called with the chosen value ("" for everything).
+    on_select: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |ev| on_select.run(event_target_value(&ev))>
+                <option value="" prop:selected=move || current.with(Option::is_none)>{all_label}</option>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let key = value.clone();
+                        view! {
+                            <option
+                                value=value
+                                prop:selected=move || current.with(|c| c.as_deref() == Some(key.as_str()))
+                            >
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}

@@ -1,0 +1,11 @@
+//! Reusable pieces of the pages.
+
+mod activity_card;
+mod filter_bar;
+mod layout;
+mod load_state;
+
+pub use activity_card::ActivityCard;
+pub use filter_bar::FilterBar;
+pub use layout::{SiteFooter, SiteHeader};
+pub use load_state::{LoadError, Loading};

@@ -1,0 +1,37 @@
+//! The Innovationsveckan web app: a Leptos client-side app compiled to WebAssembly
+//! with Trunk. It fetches the programme once and filters it in the browser with the
+//! `programme` crate. Build it with `trunk build --release`; the server serves `dist/`.
+
+pub mod api;
+mod components;
+mod pages;
+mod routes;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+pub use routes::AppRoute;
+
+use components::{SiteFooter, SiteHeader};
+use pages::{ActivityPage, NotFoundPage, ProgrammePage};
+
+/// The whole app: the programme data every page shares, and the routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(api::ProgrammeResource::new());
+    view! {
+        <Router>
+            <a class="skip-link" href="#innehall">"Hoppa till innehållet"</a>
+            <SiteHeader />
+            <main id="innehall" tabindex="-1">
+                <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=path!("/") view=ProgrammePage />
+                    <Route path=path!("/program") view=ProgrammePage />
+                    <Route path=path!("/aktivitet/:id") view=ActivityPage />
+                </Routes>
+            </main>
+            <SiteFooter />
+        </Router>
+    }
+}

@@ -1,0 +1,150 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use programme::time::{format_day, format_time_span, to_stockholm};
+use programme::{Activity, regions};
+
+use super::{use_filter_from_query, use_page_title};
+use crate::AppRoute;
+use crate::api::ProgrammeResource;
+use crate::components::{LoadError, Loading};
+
+/// Everything about one activity, at `/aktivitet/{id}`.
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let resource = ProgrammeResource::use_context();
+    let params = use_params_map();
+    let filter = use_filter_from_query();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let activity = Memo::new(move |_| {
+        resource
+            .get()
+            .and_then(Result::ok)
+            .and_then(|data| data.programme.get(&id()).cloned())
+    });
+    use_page_title(move || {
+        activity
+            .get()
+            .map_or_else(|| "Aktivitet".to_owned(), |a| a.title)
+    });
+    let back = move || AppRoute::Programme(filter.get()).path();
+
+    view! {
+        <div class="page page--activity">
+            <p class="back-link"><A href=back>"← Tillbaka till programmet"</A></p>
+            {move || match (resource.get(), activity.get()) {
+                (None, _) => view! { <Loading /> }.into_any(),
+                (Some(Err(error)), _) => view! {
+                    <h1>"Aktiviteten"</h1>
+                    <LoadError error=error on_retry=Callback::new(move |_| resource.refetch()) />
+                }
+                .into_any(),
+                (Some(Ok(_)), Some(activity)) => view! {
+                    <ActivityDetails activity=activity />
+                }
+                .into_any(),
+                (Some(Ok(_)), None) => view! {
+                    <h1>"Aktiviteten finns inte"</h1>
+                    <p>"Den kan ha tagits bort, eller så är länken fel. Sök efter den i programmet."</p>
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
+fn join_labels<T: Copy>(items: &[T], label: fn(T) -> &'static str) -> String {
+    items
+        .iter()
+        .map(|&item| label(item))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[component]
+fn ActivityDetails(activity: Activity) -> impl IntoView {
+    let day = format_day(to_stockholm(&activity.starts_at).date_naive());
+    let time = format_time_span(&activity.starts_at, &activity.ends_at);
+    let cancelled = activity.is_cancelled();
+    let paragraphs = activity
+        .description
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| view! { <p>{p.trim().to_owned()}</p> })
+        .collect_view();
+    let venue = activity.venue.clone().map(|venue| {
+        let municipality = regions::municipality(&venue.municipality_code);
+        let county = municipality.and_then(|m| regions::county(m.county_code()));
+        view! {
+            <div><dt>"Plats"</dt><dd>
+                {venue.name}<br />
+                {venue.street_address}<br />
+                {format!("{} {}", venue.postal_code, venue.city)}<br />
+                {match (municipality, county) {
+                    (Some(m), Some(c)) => format!("{} kommun, {}", m.name, c.name),
+                    _ => String::new(),
+                }}
+            </dd></div>
+        }
+    });
+    let online = activity.online.clone().map(|online| {
+        view! {
+            <div><dt>"Digitalt"</dt><dd>
+                {online.platform}" – "
+                <a href=online.url.clone() rel="noopener noreferrer">"länk till sändningen"</a>
+            </dd></div>
+        }
+    });
+    let organisers = activity
+        .organisers
+        .iter()
+        .map(|o| view! { <li>{o.name.clone()}" ("{o.kind.label().to_lowercase()}")"</li> })
+        .collect_view();
+    let features = join_labels(&activity.accessibility.features, |f| f.label());
+    let language = match activity.language.as_str() {
+        "sv" => "Svenska".to_owned(),
+        "en" => "Engelska".to_owned(),
+        other => other.to_owned(),
+    };
+    let contact = activity.contact.clone();
+    view! {
+        <article class="activity">
+            <h1>
+                {cancelled.then(|| view! { <span class="badge badge--cancelled">"Inställd"</span>" " })}
+                {activity.title.clone()}
+            </h1>
+            {cancelled.then(|| view! {
+                <div class="notice notice--warning">
+                    <p><strong>"Aktiviteten är inställd."</strong>" Den blir inte av som planerat."</p>
+                </div>
+            })}
+            <p class="lead">{activity.summary.clone()}</p>
+            <dl class="facts facts--wide">
+                <div><dt>"Dag"</dt><dd>{day}</dd></div>
+                <div><dt>"Tid"</dt><dd>{time}</dd></div>
+                <div><dt>"Format"</dt><dd>{activity.format.label()}</dd></div>
+                {venue}
+                {online}
+                <div><dt>"Språk"</dt><dd>{language}</dd></div>
+                <div><dt>"Teman"</dt><dd>{join_labels(&activity.themes, |t| t.label())}</dd></div>
+                <div><dt>"För vem"</dt><dd>{join_labels(&activity.audiences, |a| a.label())}</dd></div>
+            </dl>
+            <h2>"Om aktiviteten"</h2>
+            {paragraphs}
+            {activity.signup_url.clone().map(|url| view! {
+                <p><a class="button" href=url rel="noopener noreferrer">"Anmäl dig hos arrangören"</a></p>
+            })}
+            <h2>"Arrangörer"</h2>
+            <ul>{organisers}</ul>
+            <h2>"Tillgänglighet"</h2>
+            <p>{if features.is_empty() { "Arrangören har inte angett något om tillgängligheten.".to_owned() } else { features }}</p>
+            {activity.accessibility.note.clone().map(|note| view! { <p>{note}</p> })}
+            <h2>"Kontakt"</h2>
+            <p>
+                {contact.name}<br />
+                <a href=format!("mailto:{}", contact.email)>{contact.email.clone()}</a>
+                {contact.phone.map(|phone| view! { <br />{phone} })}
+            </p>
+        </article>
+    }
+}

@@ -1,0 +1,35 @@
+//! The app's pages, one per route.
+
+mod activity;
+mod not_found;
+mod programme_page;
+
+pub use activity::ActivityPage;
+pub use not_found::NotFoundPage;
+pub use programme_page::ProgrammePage;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use programme::ProgrammeFilter;
+
+/// The programme filter in the URL's query string, read leniently: a broken or old
+/// link still opens the programme, without the part that cannot be understood.
+fn use_filter_from_query() -> Memo<ProgrammeFilter> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query.with(|q| {
+            ProgrammeFilter::from_pairs_lenient(
+                ProgrammeFilter::PARAMS
+                    .iter()
+                    .filter_map(|key| q.get(key).map(|value| (*key, value))),
+            )
+        })
+    })
+}
+
+/// Keeps the document title in step with the page: "<page> – Innovationsveckan".
+fn use_page_title(title: impl Fn() -> String + Send + Sync + 'static) {
+    Effect::new(move |_| {
+        document().set_title(&format!("{} – Innovationsveckan", title()));
+    });
+}

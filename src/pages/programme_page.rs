@@ -1,0 +1,203 @@
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+use programme::filter::group_by_day;
+use programme::time::{format_date_range, format_day, format_day_with_year};
+use programme::{Activity, ProgrammeFilter};
+
+use super::{use_filter_from_query, use_page_title};
+use crate::AppRoute;
+use crate::api::{ProgrammeData, ProgrammeResource};
+use crate::components::{ActivityCard, FilterBar, LoadError, Loading};
+
+/// How many activities are rendered at a time; "Visa fler" adds as many again.
+pub const PAGE_SIZE: usize = 40;
+
+/// The programme of the current edition, day by day, with filters.
+#[component]
+pub fn ProgrammePage() -> impl IntoView {
+    let resource = ProgrammeResource::use_context();
+    use_page_title(move || match resource.get() {
+        Some(Ok(data)) => data.edition.name.clone(),
+        _ => "Programmet".to_owned(),
+    });
+    move || match resource.get() {
+        None => view! {
+            <div class="page">
+                <h1>"Programmet"</h1>
+                <Loading />
+            </div>
+        }
+        .into_any(),
+        Some(Err(error)) => view! {
+            <div class="page">
+                <h1>"Programmet"</h1>
+                <LoadError error=error on_retry=Callback::new(move |_| resource.refetch()) />
+            </div>
+        }
+        .into_any(),
+        Some(Ok(data)) if !data.is_open => view! { <OpeningNotice data=data /> }.into_any(),
+        Some(Ok(data)) => view! { <ProgrammeView data=data /> }.into_any(),
+    }
+}
+
+/// What visitors see before the programme opens.
+#[component]
+fn OpeningNotice(data: Arc<ProgrammeData>) -> impl IntoView {
+    let edition = &data.edition;
+    view! {
+        <div class="page">
+            <h1>{edition.name.clone()}</h1>
+            <p class="lead">{format_date_range(edition.starts_on, edition.ends_on)}</p>
+            <div class="notice">
+                <h2>"Programmet är inte publicerat än"</h2>
+                <p>
+                    "Programmet öppnar "
+                    <strong>{format_day_with_year(edition.programme_opens_on)}</strong>
+                    ". Välkommen tillbaka då!"
+                </p>
+            </div>
+        </div>
+    }
+}
+
+fn count_text(matching: usize, total: usize, filtered: bool) -> String {
+    let noun = |n: usize| if n == 1 { "aktivitet" } else { "aktiviteter" };
+    if filtered {
+        format!("{matching} av {total} {} matchar dina filter.", noun(total))
+    } else {
+        format!("{total} {} i programmet.", noun(total))
+    }
+}
+
+/// The open programme: filters, the result count and the list by day.
+#[component]
+fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
+    let filter = use_filter_from_query();
+    let navigate = use_navigate();
+    let go = move |next: ProgrammeFilter, replace: bool| {
+        navigate(
+            &AppRoute::Programme(next).path(),
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let on_change = {
+        let go = go.clone();
+        Callback::new(move |(next, replace)| go(next, replace))
+    };
+    let clear = Callback::new(move |()| go(ProgrammeFilter::default(), false));
+
+    let matches = {
+        let data = Arc::clone(&data);
+        Memo::new(move |_| filter.with(|f| data.programme.filter_indices(f)))
+    };
+    let total = data.programme.activities().len();
+    let shown = RwSignal::new(PAGE_SIZE);
+    // A new filter starts again from the first page.
+    Effect::new(move |previous: Option<()>| {
+        filter.track();
+        if previous.is_some() {
+            shown.set(PAGE_SIZE);
+        }
+    });
+
+    let days = data.edition.days().collect::<Vec<_>>();
+    let edition = &data.edition;
+    let list = {
+        let data = Arc::clone(&data);
+        move || {
+            let current = filter.get();
+            matches.with(|hits| {
+                if hits.is_empty() {
+                    return view! {
+                        <div class="notice empty">
+                            <h2>"Inga aktiviteter matchar"</h2>
+                            <p>"Prova att ta bort något filter eller att söka på något annat."</p>
+                            <button type="button" class="button" on:click=move |_| clear.run(())>
+                                "Rensa alla filter"
+                            </button>
+                        </div>
+                    }
+                    .into_any();
+                }
+                let all = data.programme.activities();
+                let page: Vec<&Activity> = hits.iter().take(shown.get()).map(|&i| &all[i]).collect();
+                let remaining = hits.len().saturating_sub(page.len());
+                let groups = group_by_day(&page)
+                    .into_iter()
+                    .map(|group| {
+                        let heading_id = format!("dag-{}", group.day.format("%Y-%m-%d"));
+                        let labelled_by = heading_id.clone();
+                        let cards = group
+                            .activities
+                            .into_iter()
+                            .map(|activity| {
+                                view! {
+                                    <li>
+                                        <ActivityCard activity=activity.clone() filter=current.clone() />
+                                    </li>
+                                }
+                            })
+                            .collect_view();
+                        view! {
+                            <section class="day" aria-labelledby=labelled_by>
+                                <h2 id=heading_id class="day__heading">{format_day(group.day)}</h2>
+                                <ul class="activity-list">{cards}</ul>
+                            </section>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    {groups}
+                    {(remaining > 0).then(|| view! {
+                        <button type="button" class="button button--secondary show-more"
+                            on:click=move |_| shown.update(|n| *n += PAGE_SIZE)>
+                            {format!("Visa fler aktiviteter ({remaining} till)")}
+                        </button>
+                    })}
+                }
+                .into_any()
+            })
+        }
+    };
+
+    view! {
+        <div class="page page--programme">
+            <h1>{edition.name.clone()}</h1>
+            <p class="lead">{format_date_range(edition.starts_on, edition.ends_on)}" · hela Sverige, fysiskt och digitalt"</p>
+            <FilterBar filter=filter days=days on_change=on_change />
+            <div class="results-bar">
+                <p class="result-count" role="status" aria-live="polite" aria-atomic="true">
+                    {move || count_text(matches.with(Vec::len), total, !filter.with(ProgrammeFilter::is_empty))}
+                </p>
+                {move || (!filter.with(ProgrammeFilter::is_empty)).then(|| view! {
+                    <button type="button" class="button button--link" on:click=move |_| clear.run(())>
+                        "Rensa alla filter"
+                    </button>
+                })}
+            </div>
+            <div class="programme">{list}</div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_text;
+
+    #[test]
+    fn the_count_says_how_many_match_of_how_many() {
+        assert_eq!(count_text(180, 180, false), "180 aktiviteter i programmet.");
+        assert_eq!(
+            count_text(3, 180, true),
+            "3 av 180 aktiviteter matchar dina filter."
+        );
+        assert_eq!(count_text(1, 1, false), "1 aktivitet i programmet.");
+    }
+}

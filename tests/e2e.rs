@@ -1,0 +1,510 @@
+//! End to end: the real server (in-process, on a real socket, with its own SQLite
+//! file) serves the real release build in dist/, and headless Chromium drives it
+//! through ChromeDriver the way a visitor would, finding fields by their labels.
+//!
+//! These tests need `dist/` and Chromium, so a bare `cargo test` skips them;
+//! `scripts/test.sh` builds the app and runs them with `--include-ignored`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use programme::demo::DEMO_ACTIVITY_COUNT;
+use serde_json::json;
+use server::{Config, RunningServer};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// ChromeDriver for one test, stopped when dropped.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A server with a fresh database, a browser, and the address to visit.
+struct Visit {
+    client: Client,
+    base: String,
+    server: RunningServer,
+    _driver: Driver,
+    _dir: tempfile::TempDir,
+}
+
+async fn visit_with(configure: impl FnOnce(&mut Config)) -> Visit {
+    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist");
+    assert!(
+        dist.join("index.html").exists(),
+        "no release build in dist/: run scripts/test.sh, which builds it first"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::with_data_dir(dir.path().join("data"));
+    config.dist_dir = dist;
+    configure(&mut config);
+    let server = server::start(config).await.unwrap();
+
+    let port = free_port();
+    let chromedriver = std::env::var("IV_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let driver = Driver(
+        Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {chromedriver} ({e}): run scripts/setup.sh test")
+            }),
+    );
+    let profile = dir.path().join("chromium-profile");
+    let chromium = std::env::var("IV_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    });
+    let capabilities = match capabilities {
+        serde_json::Value::Object(map) => map,
+        _ => unreachable!(),
+    };
+    let started = Instant::now();
+    let client = loop {
+        let attempt = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        match attempt {
+            Ok(client) => break client,
+            Err(_) if started.elapsed() < WAIT => {
+                tokio::time::sleep(Duration::from_millis(100)).await
+            }
+            Err(e) => panic!("ChromeDriver did not answer: {e}"),
+        }
+    };
+    Visit {
+        client,
+        base: format!("http://{}", server.addr),
+        server,
+        _driver: driver,
+        _dir: dir,
+    }
+}
+
+/// Runs a test body in the browser and always closes the browser, even when an
+/// assertion fails, so no Chromium is left running.
+async fn in_browser<F, Fut>(configure: impl FnOnce(&mut Config), body: F)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let visit = visit_with(configure).await;
+    let outcome = tokio::spawn(body(visit.client.clone(), visit.base.clone())).await;
+    let _ = visit.client.close().await;
+    visit.server.abort();
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
+/// Polls until `check` is true, or fails with what it last saw.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<bool, String>>,
+{
+    let started = Instant::now();
+    loop {
+        let seen = check().await;
+        if seen == Ok(true) {
+            return;
+        }
+        if started.elapsed() > WAIT {
+            panic!("timed out waiting for {what}; last seen: {seen:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn text_of(client: &Client, css: &str) -> Result<String, String> {
+    let element = client
+        .find(Locator::Css(css))
+        .await
+        .map_err(|e| e.to_string())?;
+    element.text().await.map_err(|e| e.to_string())
+}
+
+/// The form field whose label reads `label`, as a visitor finds it.
+async fn field(client: &Client, label: &str) -> fantoccini::elements::Element {
+    let label_element = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&format!(
+            "//label[normalize-space()='{label}']"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no field labelled {label}: {e}"));
+    let id = label_element
+        .attr("for")
+        .await
+        .unwrap()
+        .expect("the label points to a field");
+    client.find(Locator::Id(&id)).await.unwrap()
+}
+
+async fn card_texts(client: &Client) -> Vec<String> {
+    let mut texts = Vec::new();
+    for card in client
+        .find_all(Locator::Css("article.activity-card"))
+        .await
+        .unwrap()
+    {
+        texts.push(card.text().await.unwrap());
+    }
+    texts
+}
+
+/// The number in the result count ("12 av 180 aktiviteter …" gives 12).
+async fn shown_count(client: &Client) -> Result<usize, String> {
+    let text = text_of(client, ".result-count").await?;
+    text.split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .ok_or(text)
+}
+
+async fn wait_for_programme(client: &Client) {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("article.activity-card"))
+        .await
+        .expect("the programme shows activities");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn the_programme_shows_the_demo_activities_by_day() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            c.goto(&base).await.unwrap();
+            wait_for_programme(&c).await;
+            let h1 = text_of(&c, "h1").await.unwrap();
+            assert!(h1.starts_with("Innovationsveckan"), "{h1}");
+            let count = text_of(&c, ".result-count").await.unwrap();
+            assert_eq!(
+                count,
+                format!("{DEMO_ACTIVITY_COUNT} aktiviteter i programmet.")
+            );
+            let first_day = text_of(&c, ".day__heading").await.unwrap().to_lowercase();
+            assert!(first_day.starts_with("måndag "), "{first_day}");
+            let cards = card_texts(&c).await;
+            assert!(cards.len() >= 20, "{} cards", cards.len());
+            // Time spans the Swedish way, and every card names format and place.
+            assert!(
+                cards[0].contains('–') && cards[0].contains('.'),
+                "{}",
+                cards[0]
+            );
+            assert!(
+                cards
+                    .iter()
+                    .all(|t| t.contains("Format") && t.contains("Plats"))
+            );
+            assert!(cards.iter().any(|t| t.contains("Digitalt")));
+            // The first page is in start order: times never go backwards within the day.
+            assert_eq!(
+                c.title().await.unwrap(),
+                format!("{h1} – Innovationsveckan")
+            );
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn typing_a_search_narrows_the_list() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            c.goto(&base).await.unwrap();
+            wait_for_programme(&c).await;
+            field(&c, "Sök").await.send_keys("Umeå").await.unwrap();
+            eventually("a narrowed count", || async {
+                Ok(shown_count(&c).await? < DEMO_ACTIVITY_COUNT)
+            })
+            .await;
+            let n = shown_count(&c).await.unwrap();
+            assert!(n > 0, "Umeå has activities in the demo");
+            let cards = card_texts(&c).await;
+            assert_eq!(cards.len(), n.min(40));
+            assert!(
+                cards.iter().all(|t| t.to_lowercase().contains("umeå")),
+                "{cards:#?}"
+            );
+            let url = c.current_url().await.unwrap();
+            assert!(url.query().unwrap_or_default().contains("q=Ume"), "{url}");
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn county_and_format_narrow_the_list_live_in_the_url_and_survive_a_reload() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            c.goto(&base).await.unwrap();
+            wait_for_programme(&c).await;
+            field(&c, "Län")
+                .await
+                .select_by_label("Skåne län")
+                .await
+                .unwrap();
+            eventually("the county in the URL", || async {
+                let url = c.current_url().await.map_err(|e| e.to_string())?;
+                Ok(url.query().unwrap_or_default().contains("region=12"))
+            })
+            .await;
+            field(&c, "Format")
+                .await
+                .select_by_label("Digitalt (även hybrid)")
+                .await
+                .unwrap();
+            eventually("the format in the URL", || async {
+                let url = c.current_url().await.map_err(|e| e.to_string())?;
+                Ok(url.query().unwrap_or_default().contains("format=digital"))
+            })
+            .await;
+            let n = shown_count(&c).await.unwrap();
+            assert!(n > 0 && n < DEMO_ACTIVITY_COUNT, "{n}");
+            let cards = card_texts(&c).await;
+            assert!(
+                cards
+                    .iter()
+                    .all(|t| t.contains("Skåne län") && t.contains("Hybrid")),
+                "{cards:#?}"
+            );
+
+            c.refresh().await.unwrap();
+            wait_for_programme(&c).await;
+            assert_eq!(shown_count(&c).await.unwrap(), n);
+            assert_eq!(
+                field(&c, "Län")
+                    .await
+                    .prop("value")
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("12")
+            );
+            assert_eq!(
+                field(&c, "Format")
+                    .await
+                    .prop("value")
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("digital")
+            );
+
+            // Back in history undoes the last choice.
+            c.back().await.unwrap();
+            eventually("the format gone from the URL", || async {
+                let url = c.current_url().await.map_err(|e| e.to_string())?;
+                Ok(!url.query().unwrap_or_default().contains("format="))
+            })
+            .await;
+            eventually("a wider list", || async { Ok(shown_count(&c).await? > n) }).await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn opening_an_activity_and_going_back_keeps_the_filter() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            c.goto(&format!("{base}/?format=physical&region=01"))
+                .await
+                .unwrap();
+            wait_for_programme(&c).await;
+            let n = shown_count(&c).await.unwrap();
+            let link = c
+                .find(Locator::Css("article.activity-card h3 a"))
+                .await
+                .unwrap();
+            let title = link.text().await.unwrap();
+            link.click().await.unwrap();
+            eventually("the activity page", || async {
+                Ok(text_of(&c, "h1").await? == title)
+            })
+            .await;
+            let url = c.current_url().await.unwrap();
+            assert!(url.path().starts_with("/aktivitet/"), "{url}");
+            let page = text_of(&c, "main").await.unwrap();
+            assert!(page.contains("Stockholms län"), "{page}");
+            assert!(page.contains("Arrangörer") && page.contains("Kontakt"));
+
+            c.find(Locator::LinkText("← Tillbaka till programmet"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_for_programme(&c).await;
+            let url = c.current_url().await.unwrap();
+            assert_eq!(url.path(), "/");
+            assert_eq!(url.query(), Some("format=physical&region=01"));
+            assert_eq!(shown_count(&c).await.unwrap(), n);
+
+            // The browser's own back button returns to the activity, and forward again.
+            c.back().await.unwrap();
+            eventually("the activity again", || async {
+                Ok(text_of(&c, "h1").await? == title)
+            })
+            .await;
+            c.back().await.unwrap();
+            wait_for_programme(&c).await;
+            assert_eq!(shown_count(&c).await.unwrap(), n);
+
+            // A reload on the activity page (a deep link) shows the activity.
+            c.forward().await.unwrap();
+            eventually("the activity after forward", || async {
+                Ok(text_of(&c, "h1").await? == title)
+            })
+            .await;
+            c.refresh().await.unwrap();
+            eventually("the activity after reload", || async {
+                Ok(text_of(&c, "h1").await? == title)
+            })
+            .await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn a_cancelled_activity_is_marked_inställd() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            c.goto(&base).await.unwrap();
+            wait_for_programme(&c).await;
+            // Page through until a cancelled one is on screen.
+            let cancelled = loop {
+                if let Ok(card) = c
+                    .find(Locator::Css("article.activity-card--cancelled"))
+                    .await
+                {
+                    break card;
+                }
+                c.find(Locator::Css("button.show-more"))
+                    .await
+                    .expect("a cancelled activity in the demo")
+                    .click()
+                    .await
+                    .unwrap();
+            };
+            let text = cancelled.text().await.unwrap();
+            assert!(text.starts_with("Inställd"), "{text}");
+            cancelled
+                .find(Locator::Css("h3 a"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            eventually("the cancelled activity's page", || async {
+                Ok(text_of(&c, "main")
+                    .await?
+                    .contains("Aktiviteten är inställd."))
+            })
+            .await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn an_empty_result_says_so_and_offers_to_clear_the_filters() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            c.goto(&format!("{base}/?q=inget-sådant-ord"))
+                .await
+                .unwrap();
+            eventually("the empty notice", || async {
+                Ok(text_of(&c, "main")
+                    .await?
+                    .contains("Inga aktiviteter matchar"))
+            })
+            .await;
+            assert!(
+                text_of(&c, ".result-count")
+                    .await
+                    .unwrap()
+                    .starts_with("0 av ")
+            );
+            c.find(Locator::XPath(
+                "//div[contains(@class,'empty')]//button[normalize-space()='Rensa alla filter']",
+            ))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+            wait_for_programme(&c).await;
+            assert_eq!(shown_count(&c).await.unwrap(), DEMO_ACTIVITY_COUNT);
+            assert_eq!(c.current_url().await.unwrap().query(), None);
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn before_the_opening_day_visitors_see_when_it_opens() {
+    let opens =
+        programme::time::today_in_stockholm(chrono::Utc::now()) + chrono::Duration::days(30);
+    let expected = programme::time::format_day_with_year(opens);
+    in_browser(
+        move |config| config.programme_opens_on = Some(opens),
+        move |c, base| async move {
+            c.goto(&base).await.unwrap();
+            eventually("the opening notice", || async {
+                Ok(text_of(&c, "main")
+                    .await?
+                    .contains(&format!("Programmet öppnar {expected}")))
+            })
+            .await;
+            assert!(c.find(Locator::Css("article.activity-card")).await.is_err());
+        },
+    )
+    .await;
+}
