@@ -22,7 +22,13 @@ pub fn ActivityCard(
     let cancelled = activity.is_cancelled();
     let time = format_time_span(&activity.starts_at, &activity.ends_at);
     let place = activity.place_label();
-    let organiser = activity.organiser_name().to_owned();
+    // All of them: a search matches co-organisers too, and should show why.
+    let organisers = activity.organiser_names();
+    let organiser_label = if activity.organisers.len() > 1 {
+        "Arrangörer"
+    } else {
+        "Arrangör"
+    };
     view! {
         <article class="activity-card" class:activity-card--cancelled=cancelled>
             <h3 class="activity-card__title">
@@ -35,7 +41,7 @@ pub fn ActivityCard(
                 <div><dt>"Tid"</dt><dd>{time}</dd></div>
                 <div><dt>"Plats"</dt><dd>{place}</dd></div>
                 <div><dt>"Format"</dt><dd>{activity.format.label()}</dd></div>
-                <div><dt>"Arrangör"</dt><dd>{organiser}</dd></div>
+                <div><dt>{organiser_label}</dt><dd>{organisers}</dd></div>
             </dl>
             <p class="activity-card__summary">{activity.summary.clone()}</p>
         </article>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use programme::filter::group_by_day;
-use programme::time::{format_date_range, format_day, format_day_with_year};
+use programme::time::{capitalize_first, format_date_range, format_day, format_day_with_year};
 use programme::{Activity, ProgrammeFilter};
 
 use super::{use_filter_from_query, use_page_title};
@@ -147,7 +147,7 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
                             .collect_view();
                         view! {
                             <section class="day" aria-labelledby=labelled_by>
-                                <h2 id=heading_id class="day__heading">{format_day(group.day)}</h2>
+                                <h2 id=heading_id class="day__heading">{capitalize_first(&format_day(group.day))}</h2>
                                 <ul class="activity-list">{cards}</ul>
                             </section>
                         }

@@ -51,12 +51,16 @@ pub fn sample_edition() -> Edition {
 }
 
 /// The demo edition for a given day: the Monday-to-Friday week that starts three
-/// to four weeks later, with the programme open since the Monday of this week, so
-/// the demo always shows an open programme of a coming week.
+/// weeks after this week's Monday (later if that would be the Christmas and New
+/// Year holidays), with the programme open since this week's Monday, so the demo
+/// always shows an open programme of a coming working week.
 pub fn edition_for(today: NaiveDate) -> Edition {
     let monday_this_week =
         today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-    let starts_on = monday_this_week + Duration::weeks(4);
+    let mut starts_on = monday_this_week + Duration::weeks(3);
+    while is_holiday_week(starts_on) {
+        starts_on += Duration::weeks(1);
+    }
     Edition {
         name: format!("Innovationsveckan {} (demo)", starts_on.year()),
         year: starts_on.year(),
@@ -64,6 +68,14 @@ pub fn edition_for(today: NaiveDate) -> Edition {
         ends_on: starts_on + Duration::days(4),
         programme_opens_on: monday_this_week,
     }
+}
+
+/// Whether the Monday-to-Friday week from `monday` touches 21 December–6 January.
+fn is_holiday_week(monday: NaiveDate) -> bool {
+    let friday = monday + Duration::days(4);
+    [monday, friday]
+        .iter()
+        .any(|d| (d.month() == 12 && d.day() >= 21) || (d.month() == 1 && d.day() <= 6))
 }
 
 const TITLES: &[(Theme, &[&str])] = &[
@@ -650,5 +662,13 @@ mod tests {
         assert_eq!(e.ends_on.weekday(), Weekday::Fri);
         assert!(e.starts_on > today + Duration::days(14));
         assert!(e.programme_is_open(today));
+    }
+
+    #[test]
+    fn the_demo_week_is_never_the_christmas_holidays() {
+        let e = edition_for(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        assert_eq!(e.starts_on, NaiveDate::from_ymd_opt(2027, 1, 11).unwrap());
+        let e = edition_for(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+        assert_eq!(e.starts_on, NaiveDate::from_ymd_opt(2026, 12, 14).unwrap());
     }
 }

@@ -280,6 +280,16 @@ impl Activity {
     pub fn organiser_name(&self) -> &str {
         self.organisers.first().map_or("", |o| o.name.as_str())
     }
+
+    /// Every organiser, the Swedish way: "A", "A och B", "A, B och C".
+    pub fn organiser_names(&self) -> String {
+        let names: Vec<&str> = self.organisers.iter().map(|o| o.name.as_str()).collect();
+        match names.split_last() {
+            None => String::new(),
+            Some((last, [])) => (*last).to_owned(),
+            Some((last, rest)) => format!("{} och {last}", rest.join(", ")),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -299,6 +309,22 @@ mod tests {
             "Hybrid"
         );
         assert_eq!(ActivityFormat::from_key("Hybrid"), None);
+    }
+
+    #[test]
+    fn organisers_are_listed_with_och_before_the_last() {
+        let mut activity =
+            crate::demo::activities(crate::demo::sample_edition().starts_on, 1).remove(0);
+        let organiser = |name: &str| Organiser {
+            name: name.into(),
+            kind: OrganiserKind::Municipality,
+        };
+        activity.organisers = vec![organiser("A")];
+        assert_eq!(activity.organiser_names(), "A");
+        activity.organisers.push(organiser("B"));
+        assert_eq!(activity.organiser_names(), "A och B");
+        activity.organisers.push(organiser("C"));
+        assert_eq!(activity.organiser_names(), "A, B och C");
     }
 
     #[test]

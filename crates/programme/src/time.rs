@@ -104,6 +104,16 @@ pub fn format_day(date: NaiveDate) -> String {
     )
 }
 
+/// The first letter in upper case, for a date that starts a heading or sentence:
+/// "Måndag 5 oktober" (month names stay in lower case, as Swedish writes them).
+pub fn capitalize_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// "5 oktober 2026".
 pub fn format_date(date: NaiveDate) -> String {
     format!(
@@ -177,6 +187,10 @@ mod tests {
             "fredag 1 januari 2027"
         );
         assert_eq!(format_date(date(2026, 3, 9)), "9 mars 2026");
+        assert_eq!(
+            capitalize_first(&format_day(date(2026, 10, 5))),
+            "Måndag 5 oktober"
+        );
     }
 
     #[test]
