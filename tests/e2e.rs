@@ -191,6 +191,50 @@ async fn shown_count(client: &Client) -> Result<usize, String> {
         .ok_or(text)
 }
 
+/// A Chrome DevTools Protocol command, sent through ChromeDriver, for what
+/// WebDriver itself cannot do (blocking requests, throttling).
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn cdp(client: &Client, cmd: &'static str, params: serde_json::Value) {
+    client
+        .issue_cmd(Cdp { cmd, params })
+        .await
+        .unwrap_or_else(|e| panic!("CDP {cmd} failed: {e}"));
+}
+
+/// Makes every request to the API fail as if the server were unreachable.
+async fn block_api(client: &Client, blocked: bool) {
+    cdp(client, "Network.enable", json!({})).await;
+    let urls = if blocked {
+        json!(["*/api/*"])
+    } else {
+        json!([])
+    };
+    cdp(client, "Network.setBlockedURLs", json!({ "urls": urls })).await;
+}
+
 async fn wait_for_programme(client: &Client) {
     client
         .wait()
@@ -507,6 +551,37 @@ async fn before_the_opening_day_visitors_see_when_it_opens() {
             })
             .await;
             assert!(c.find(Locator::Css("article.activity-card")).await.is_err());
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn an_unreachable_api_gets_a_clear_message_and_a_retry() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            block_api(&c, true).await;
+            c.goto(&base).await.unwrap();
+            eventually("the error message", || async {
+                let main = text_of(&c, "main").await?;
+                Ok(main.contains("Programmet kunde inte hämtas")
+                    && main.contains("Vi når inte servern just nu"))
+            })
+            .await;
+            let alert = c.find(Locator::Css("[role=alert]")).await.unwrap();
+            assert!(alert.text().await.unwrap().contains("Försök igen"));
+
+            block_api(&c, false).await;
+            c.find(Locator::XPath("//button[normalize-space()='Försök igen']"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_for_programme(&c).await;
+            assert_eq!(shown_count(&c).await.unwrap(), DEMO_ACTIVITY_COUNT);
         },
     )
     .await;
