@@ -3,9 +3,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use programme::filter::group_by_day;
+use programme::ProgrammeFilter;
 use programme::time::{capitalize_first, format_date_range, format_day, format_day_with_year};
-use programme::{Activity, ProgrammeFilter};
 
 use super::{use_filter_from_query, use_page_title};
 use crate::AppRoute;
@@ -126,10 +125,11 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
                     }
                     .into_any();
                 }
-                let all = data.programme.activities();
-                let page: Vec<&Activity> = hits.iter().take(shown.get()).map(|&i| &all[i]).collect();
-                let remaining = hits.len().saturating_sub(page.len());
-                let groups = group_by_day(&page)
+                let page = &hits[..hits.len().min(shown.get())];
+                let remaining = hits.len() - page.len();
+                let groups = data
+                    .programme
+                    .group_by_day(page)
                     .into_iter()
                     .map(|group| {
                         let heading_id = format!("dag-{}", group.day.format("%Y-%m-%d"));

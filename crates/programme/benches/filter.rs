@@ -2,7 +2,6 @@
 //! design for. Target: under 1 ms for each case. Run with `cargo bench -p programme`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use programme::filter::group_by_day;
 use programme::{Programme, ProgrammeFilter, demo};
 use std::hint::black_box;
 
@@ -35,8 +34,8 @@ fn filter_and_group(c: &mut Criterion) {
         let filter = ProgrammeFilter::from_pairs(pairs).expect("valid filter");
         group.bench_function(name, |b| {
             b.iter(|| {
-                let hits = programme.filter(black_box(&filter));
-                black_box(group_by_day(&hits).len())
+                let hits = programme.filter_indices(black_box(&filter));
+                black_box(programme.group_by_day(&hits).len())
             })
         });
     }

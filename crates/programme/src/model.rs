@@ -27,6 +27,11 @@ macro_rules! vocabulary {
                 match self { $($name::$variant => $label,)+ }
             }
 
+            /// A bit of its own, for sets of values kept as a bit mask.
+            pub const fn bit(self) -> u32 {
+                1 << (self as u32)
+            }
+
             /// Looks a value up by its key.
             pub fn from_key(key: &str) -> Option<Self> {
                 match key { $($key => Some($name::$variant),)+ _ => None }
