@@ -15,5 +15,6 @@ echo "==> building the web app (trunk build --release)"
 export PATH="$PWD/tools/node_modules/.bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 trunk build --release --offline
+node scripts/precompress.mjs dist
 # Mark the build complete, so an interrupted build is never taken as up to date.
 touch dist/index.html

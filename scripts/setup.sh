@@ -46,9 +46,13 @@ if ! grep -q "wasm_bindgen = \"$wbg\"" Trunk.toml; then
     exit 1
 fi
 
-# wasm-opt from npm's binaryen: Debian's binaryen 108 builds a wasm that fails at load.
-if [ ! -x tools/node_modules/.bin/wasm-opt ] || ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version 132"; then
-    say "installing wasm-opt (npm binaryen) into tools/"
+# npm tools, pinned in tools/package-lock.json: wasm-opt from binaryen (Debian's
+# binaryen 108 builds a wasm that fails at load) and axe-core for the tests.
+if [ ! -x tools/node_modules/.bin/wasm-opt ] \
+    || ! tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version 132" \
+    || [ ! -f tools/node_modules/axe-core/axe.min.js ] \
+    || ! grep -q '"version": "4.14.1"' tools/node_modules/axe-core/package.json; then
+    say "installing npm tools into tools/"
     if [ -f tools/package-lock.json ]; then
         npm ci --prefix tools --no-audit --no-fund
     else

@@ -12,7 +12,15 @@ echo "==> clippy (native and wasm)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p innovationsveckan -p programme --target wasm32-unknown-unknown --locked -- -D warnings
 scripts/build-app.sh
+echo "==> transfer sizes against size-budget.json"
+cargo build -p innovationsveckan-server --locked
+node scripts/size-report.mjs target/debug/innovationsveckan-server
 echo "==> tests"
 # The end-to-end tests are #[ignore]d for a bare `cargo test`, which has no
 # built app or browser; here they run, two at a time on this 2-core machine.
-cargo test --workspace --locked -- --include-ignored --test-threads=2
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked -- --include-ignored --test-threads=2 2>&1 | tee "$log"
+# One closing line for the whole run, summed over every test binary.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
+     END { printf "all tests: %d passed, %d failed\n", p, f }' "$log"

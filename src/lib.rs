@@ -13,8 +13,8 @@ use leptos_router::path;
 
 pub use routes::AppRoute;
 
-use components::{SiteFooter, SiteHeader};
-use pages::{ActivityPage, NotFoundPage, ProgrammePage};
+use components::{FocusOnNavigation, SiteFooter, SiteHeader};
+use pages::{AccessibilityPage, ActivityPage, NotFoundPage, ProgrammePage};
 
 /// The whole app: the programme data every page shares, and the routes.
 #[component]
@@ -23,11 +23,12 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <a class="skip-link" href="#innehall">"Hoppa till innehållet"</a>
+            <FocusOnNavigation />
             <SiteHeader />
             <main id="innehall" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=ProgrammePage />
-                    <Route path=path!("/program") view=ProgrammePage />
+                    <Route path=path!("/tillganglighet") view=AccessibilityPage />
                     <Route path=path!("/aktivitet/:id") view=ActivityPage />
                 </Routes>
             </main>

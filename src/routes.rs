@@ -9,12 +9,15 @@ pub enum AppRoute {
     Programme(ProgrammeFilter),
     /// One activity; the filter is kept so the way back returns to the same view.
     Activity { id: String, filter: ProgrammeFilter },
+    /// The accessibility statement.
+    Accessibility,
 }
 
 impl AppRoute {
     /// The path with its query string.
     pub fn path(&self) -> String {
         let (path, filter) = match self {
+            AppRoute::Accessibility => return "/tillganglighet".to_owned(),
             AppRoute::Programme(filter) => ("/".to_owned(), filter),
             AppRoute::Activity { id, filter } => (
                 format!("/aktivitet/{}", programme::filter::percent_encode(id)),

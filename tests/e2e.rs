@@ -100,6 +100,13 @@ async fn visit_with(configure: impl FnOnce(&mut Config)) -> Visit {
             Err(e) => panic!("ChromeDriver did not answer: {e}"),
         }
     };
+    // Record every Content-Security-Policy violation the pages report.
+    cdp(
+        &client,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' blocked ' + e.blockedURI));" }),
+    )
+    .await;
     Visit {
         client,
         base: format!("http://{}", server.addr),
@@ -117,7 +124,21 @@ where
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
     let visit = visit_with(configure).await;
-    let outcome = tokio::spawn(body(visit.client.clone(), visit.base.clone())).await;
+    let client = visit.client.clone();
+    let test = body(client.clone(), visit.base.clone());
+    let outcome = tokio::spawn(async move {
+        test.await;
+        let violations = client
+            .execute("return window.__cspViolations || []", vec![])
+            .await
+            .unwrap();
+        assert_eq!(
+            violations,
+            json!([]),
+            "the page broke its Content-Security-Policy"
+        );
+    })
+    .await;
     let _ = visit.client.close().await;
     visit.server.abort();
     if let Err(error) = outcome {
@@ -233,6 +254,64 @@ async fn block_api(client: &Client, blocked: bool) {
         json!([])
     };
     cdp(client, "Network.setBlockedURLs", json!({ "urls": urls })).await;
+}
+
+/// The tags axe checks: WCAG 2.0, 2.1 and 2.2 at A and AA, and best practice.
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, {
+  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+  rules: { 'target-size': { enabled: true } },
+  resultTypes: ['violations'],
+}).then(r => done(r.violations.map(v =>
+    `${v.id} (${v.impact}): ${v.help}\n    at ${v.nodes.map(n => n.target.join(' ')).join('\n    at ')}`)))
+  .catch(e => done([`axe failed to run: ${e}`]));
+"#;
+
+/// Runs axe-core on the page as it is now, at 320 px (a small phone) and at
+/// 1280 px, and fails with every violation's rule, impact and targets.
+async fn axe_violations(client: &Client) -> Vec<String> {
+    let axe =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tools/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&axe)
+        .unwrap_or_else(|e| panic!("{} ({e}): run scripts/setup.sh test", axe.display()));
+    client.execute(&axe, vec![]).await.unwrap();
+    let found = client.execute_async(AXE_RUN, vec![]).await.unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+async fn assert_accessible(client: &Client, state: &str) {
+    for width in [320, 1280] {
+        let metrics =
+            json!({ "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600 });
+        cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
+        let violations = axe_violations(client).await;
+        assert!(
+            violations.is_empty(),
+            "axe: {} violation(s) on {state} at {width} px:\n{}",
+            violations.len(),
+            violations.join("\n")
+        );
+        let overflow = client
+            .execute(
+                "return document.documentElement.scrollWidth - window.innerWidth",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            overflow.as_i64().unwrap_or(1) <= 0,
+            "{state} scrolls sideways at {width} px"
+        );
+    }
+    cdp(client, "Emulation.clearDeviceMetricsOverride", json!({})).await;
+}
+
+async fn wait_for_text(client: &Client, css: &str, text: &str) {
+    eventually(&format!("{text:?} in {css}"), || async {
+        Ok(text_of(client, css).await?.contains(text))
+    })
+    .await;
 }
 
 async fn wait_for_programme(client: &Client) {
@@ -582,6 +661,234 @@ async fn an_unreachable_api_gets_a_clear_message_and_a_retry() {
                 .unwrap();
             wait_for_programme(&c).await;
             assert_eq!(shown_count(&c).await.unwrap(), DEMO_ACTIVITY_COUNT);
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn every_page_and_state_passes_axe_at_320_and_1280_px() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            // Loading: the API's answers are held back until released.
+            cdp(
+                &c,
+                "Fetch.enable",
+                json!({ "patterns": [{ "urlPattern": "*/api/*" }] }),
+            )
+            .await;
+            c.goto(&base).await.unwrap();
+            wait_for_text(&c, "main", "Programmet laddas").await;
+            assert_accessible(&c, "the loading programme").await;
+            cdp(&c, "Fetch.disable", json!({})).await;
+
+            c.goto(&base).await.unwrap();
+            wait_for_programme(&c).await;
+            assert_accessible(&c, "the programme").await;
+
+            c.goto(&format!("{base}/?format=digital&region=14"))
+                .await
+                .unwrap();
+            wait_for_programme(&c).await;
+            field(&c, "Kommun").await;
+            assert_accessible(&c, "the filtered programme").await;
+
+            c.goto(&format!("{base}/?q=inget-sådant-ord"))
+                .await
+                .unwrap();
+            wait_for_text(&c, "main", "Inga aktiviteter matchar").await;
+            assert_accessible(&c, "an empty result").await;
+
+            c.goto(&base).await.unwrap();
+            wait_for_programme(&c).await;
+            c.find(Locator::Css("article.activity-card h3 a"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_for_text(&c, "main", "Om aktiviteten").await;
+            assert_accessible(&c, "an activity").await;
+
+            c.goto(&format!("{base}/tillganglighet")).await.unwrap();
+            wait_for_text(&c, "h1", "Tillgänglighetsredogörelse").await;
+            assert_accessible(&c, "the accessibility statement").await;
+
+            c.goto(&format!("{base}/finns/inte")).await.unwrap();
+            wait_for_text(&c, "h1", "Sidan finns inte").await;
+            assert_accessible(&c, "a page that does not exist").await;
+
+            block_api(&c, true).await;
+            c.goto(&base).await.unwrap();
+            wait_for_text(&c, "main", "Programmet kunde inte hämtas").await;
+            assert_accessible(&c, "the error state").await;
+            block_api(&c, false).await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn the_closed_programme_passes_axe() {
+    let opens =
+        programme::time::today_in_stockholm(chrono::Utc::now()) + chrono::Duration::days(30);
+    in_browser(
+        move |config| config.programme_opens_on = Some(opens),
+        |c, base| async move {
+            c.goto(&base).await.unwrap();
+            wait_for_text(&c, "main", "Programmet öppnar").await;
+            assert_accessible(&c, "the programme before it opens").await;
+        },
+    )
+    .await;
+}
+
+/// What has keyboard focus: its tag, id and text.
+async fn focused(c: &Client) -> String {
+    let element = c.active_element().await.unwrap();
+    let tag = element.tag_name().await.unwrap();
+    let id = element.attr("id").await.unwrap().unwrap_or_default();
+    let text = element.text().await.unwrap_or_default();
+    format!("{tag}#{id} {text}")
+}
+
+async fn press(c: &Client, key: fantoccini::key::Key) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&String::from(char::from(key)))
+        .await
+        .unwrap();
+}
+
+/// Tabs forward until the focused element matches, at most `limit` times.
+async fn tab_to(c: &Client, wanted: &str, limit: usize) {
+    for _ in 0..limit {
+        if focused(c).await.contains(wanted) {
+            return;
+        }
+        press(c, fantoccini::key::Key::Tab).await;
+    }
+    panic!(
+        "Tab never reached {wanted}; focus is on {}",
+        focused(c).await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn the_programme_works_with_the_keyboard_alone() {
+    use fantoccini::key::Key;
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            c.goto(&base).await.unwrap();
+            wait_for_programme(&c).await;
+            // The first Tab reaches the skip link, which jumps to the content.
+            press(&c, Key::Tab).await;
+            assert!(
+                focused(&c).await.contains("Hoppa till innehållet"),
+                "{}",
+                focused(&c).await
+            );
+            press(&c, Key::Enter).await;
+            tab_to(&c, "input#filter-sok", 5).await;
+            c.active_element()
+                .await
+                .unwrap()
+                .send_keys("kommun")
+                .await
+                .unwrap();
+            // Arrow keys choose in a drop-down without opening it.
+            tab_to(&c, "select#filter-format", 5).await;
+            press(&c, Key::Down).await;
+            eventually("the format chosen by keyboard in the URL", || async {
+                let url = c.current_url().await.map_err(|e| e.to_string())?;
+                Ok(url.query().unwrap_or_default().contains("format=digital"))
+            })
+            .await;
+            let n = shown_count(&c).await.unwrap();
+            assert!(n < DEMO_ACTIVITY_COUNT);
+            // Shift-Tab goes back, to the day before the format.
+            c.active_element()
+                .await
+                .unwrap()
+                .send_keys(&format!(
+                    "{}{}",
+                    char::from(Key::Shift),
+                    char::from(Key::Tab)
+                ))
+                .await
+                .unwrap();
+            assert!(
+                focused(&c).await.starts_with("select#filter-dag"),
+                "{}",
+                focused(&c).await
+            );
+            // On to the first activity, and Enter opens it; focus lands on its heading.
+            tab_to(&c, "a#", 40).await;
+            let title = focused(&c).await;
+            press(&c, Key::Enter).await;
+            wait_for_text(&c, "main", "Om aktiviteten").await;
+            eventually("focus on the activity's heading", || async {
+                Ok(focused(&c).await.starts_with("h1"))
+            })
+            .await;
+            assert!(title.contains(&text_of(&c, "h1").await.unwrap()), "{title}");
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn the_axe_check_catches_a_real_violation() {
+    // Guards the accessibility tests themselves: were axe not running, or its
+    // results not read, every page would pass.
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            c.goto(&base).await.unwrap();
+            wait_for_programme(&c).await;
+            c.execute(
+                "const img = document.createElement('img'); img.src = '/favicon.svg'; document.querySelector('main').append(img);",
+                vec![],
+            )
+            .await
+            .unwrap();
+            let violations = axe_violations(&c).await;
+            assert!(violations.iter().any(|v| v.starts_with("image-alt")), "{violations:?}");
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn the_content_security_policy_refuses_an_injected_inline_script() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            c.goto(&base).await.unwrap();
+            wait_for_programme(&c).await;
+            c.execute(
+                "const s = document.createElement('script'); s.textContent = 'window.__injected = true'; document.body.append(s);",
+                vec![],
+            )
+            .await
+            .unwrap();
+            eventually("the violation reported", || async {
+                let seen = c.execute("return window.__cspViolations.length", vec![]).await.map_err(|e| e.to_string())?;
+                Ok(seen.as_u64() == Some(1))
+            })
+            .await;
+            let ran = c.execute("return window.__injected === true", vec![]).await.unwrap();
+            assert_eq!(ran, json!(false), "the injected script ran");
+            // Expected here; the check every test ends with must not count it.
+            c.execute("window.__cspViolations = []", vec![]).await.unwrap();
         },
     )
     .await;

@@ -1,6 +1,6 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use programme::time::format_day;
+use programme::time::{capitalize_first, format_day};
 use programme::{ActivityFormat, Audience, ProgrammeFilter, Theme, regions};
 
 /// The programme's filters. It shows the filter it is given and reports every
@@ -35,7 +35,12 @@ pub fn FilterBar(
 
     let day_options: Vec<(String, String)> = days
         .iter()
-        .map(|day| (day.format("%Y-%m-%d").to_string(), format_day(*day)))
+        .map(|day| {
+            (
+                day.format("%Y-%m-%d").to_string(),
+                capitalize_first(&format_day(*day)),
+            )
+        })
         .collect();
     let format_options = vec![
         (

@@ -7,5 +7,5 @@ mod load_state;
 
 pub use activity_card::ActivityCard;
 pub use filter_bar::FilterBar;
-pub use layout::{SiteFooter, SiteHeader};
+pub use layout::{FocusOnNavigation, SiteFooter, SiteHeader};
 pub use load_state::{LoadError, Loading};

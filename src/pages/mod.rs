@@ -1,9 +1,11 @@
 //! The app's pages, one per route.
 
+mod accessibility;
 mod activity;
 mod not_found;
 mod programme_page;
 
+pub use accessibility::AccessibilityPage;
 pub use activity::ActivityPage;
 pub use not_found::NotFoundPage;
 pub use programme_page::ProgrammePage;

@@ -45,6 +45,11 @@ pub struct Config {
     /// The day the programme opens to the public (YYYY-MM-DD).
     #[arg(long, env = "IV_PROGRAMME_OPENS_ON")]
     pub programme_opens_on: Option<NaiveDate>,
+
+    /// Send Strict-Transport-Security: set when the site is reached over HTTPS
+    /// (behind a TLS-terminating proxy).
+    #[arg(long, env = "IV_HSTS", default_value_t = false)]
+    pub hsts: bool,
 }
 
 impl Config {
@@ -59,6 +64,7 @@ impl Config {
             edition_starts_on: None,
             edition_ends_on: None,
             programme_opens_on: None,
+            hsts: false,
         }
     }
 

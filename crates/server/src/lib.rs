@@ -9,7 +9,9 @@ pub mod api;
 mod config;
 pub mod error;
 pub mod published;
+pub mod security;
 pub mod storage;
+pub mod web;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
@@ -18,7 +20,6 @@ use anyhow::Context;
 use axum::Router;
 use chrono::{NaiveDate, Utc};
 use programme::{demo, time::today_in_stockholm};
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 pub use config::Config;
@@ -112,15 +113,15 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application: the API under `/api`, and the web app for the rest.
+/// The whole HTTP application: the API under `/api`, and the web app for the
+/// rest, every response with the security headers.
 pub fn app(state: AppState) -> Router {
-    let dist = &state.config().dist_dir;
-    let web_app = ServeDir::new(dist)
-        .append_index_html_on_directories(true)
-        .fallback(ServeFile::new(dist.join("index.html")));
-    Router::new()
+    let config = state.config();
+    let shell = web::AppShell::load(&config.dist_dir);
+    let router = Router::new()
         .nest("/api", api::router(state.clone()))
-        .fallback_service(web_app)
+        .merge(web::router(&config.dist_dir, shell.clone()));
+    security::with_security_headers(router, shell.html(), config.hsts)
         .layer(TraceLayer::new_for_http())
 }
 

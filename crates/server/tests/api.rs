@@ -21,13 +21,16 @@ struct TestApp {
 async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
-    std::fs::create_dir_all(dist.join("assets")).unwrap();
+    std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
         dist.join("index.html"),
-        "<!DOCTYPE html><title>app shell</title>",
+        "<!DOCTYPE html><title>app shell</title><script type=\"module\">start();</script>",
     )
     .unwrap();
-    std::fs::write(dist.join("assets/app.js"), "console.log(1)").unwrap();
+    std::fs::write(dist.join("index.html.br"), b"brotli shell").unwrap();
+    std::fs::write(dist.join("app-0123456789abcdef.js"), "console.log(1)").unwrap();
+    std::fs::write(dist.join("app-0123456789abcdef.js.br"), b"brotli js").unwrap();
+    std::fs::write(dist.join("favicon.svg"), "<svg/>").unwrap();
     let mut config = Config::with_data_dir(dir.path().join("data"));
     config.dist_dir = dist;
     configure(&mut config);
@@ -328,7 +331,7 @@ async fn deep_links_get_the_app_and_unknown_api_paths_json() {
     assert_eq!(deep.status, StatusCode::OK);
     assert!(String::from_utf8_lossy(&deep.body).contains("app shell"));
 
-    let asset = app.get("/assets/app.js").await;
+    let asset = app.get("/app-0123456789abcdef.js").await;
     assert_eq!(asset.status, StatusCode::OK);
     assert_eq!(asset.body, b"console.log(1)");
 
@@ -433,4 +436,141 @@ async fn the_server_answers_over_a_real_socket() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"programme_is_open\":true"));
     running.abort();
+}
+
+async fn get_with(app: &TestApp, uri: &str, name: header::HeaderName, value: &str) -> Reply {
+    app.request(
+        Request::get(uri)
+            .header(name, value)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn hashed_build_files_are_cached_for_a_year_and_the_shell_is_revalidated() {
+    let app = spawn().await;
+    let asset = app.get("/app-0123456789abcdef.js").await;
+    assert_eq!(
+        asset.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+
+    let icon = app.get("/favicon.svg").await;
+    assert_eq!(icon.headers[header::CACHE_CONTROL], "no-cache");
+
+    let shell = app.get("/aktivitet/abc").await;
+    assert_eq!(shell.headers[header::CACHE_CONTROL], "no-cache");
+    let etag = shell.headers[header::ETAG].to_str().unwrap().to_owned();
+    let again = get_with(&app, "/", header::IF_NONE_MATCH, &etag).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+
+    // A missing hashed file is a 404-free fallback to the shell, never cached for a year.
+    let missing = app.get("/gone-0123456789abcdef.js").await;
+    assert_ne!(
+        missing.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+}
+
+#[tokio::test]
+async fn precompressed_files_are_sent_to_browsers_that_accept_them() {
+    let app = spawn().await;
+    let br = get_with(
+        &app,
+        "/app-0123456789abcdef.js",
+        header::ACCEPT_ENCODING,
+        "gzip, br",
+    )
+    .await;
+    assert_eq!(br.headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(br.body, b"brotli js");
+    let plain = get_with(
+        &app,
+        "/app-0123456789abcdef.js",
+        header::ACCEPT_ENCODING,
+        "identity",
+    )
+    .await;
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(plain.body, b"console.log(1)");
+
+    let shell = get_with(
+        &app,
+        "/program?format=digital",
+        header::ACCEPT_ENCODING,
+        "br",
+    )
+    .await;
+    assert_eq!(shell.headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(shell.body, b"brotli shell");
+
+    // API JSON is compressed on the fly.
+    let api = get_with(&app, "/api/activities", header::ACCEPT_ENCODING, "gzip").await;
+    assert_eq!(api.headers[header::CONTENT_ENCODING], "gzip");
+    assert!(api.body.len() < app.get("/api/activities").await.body.len() / 4);
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn().await;
+    for path in [
+        "/",
+        "/aktivitet/x",
+        "/api/activities",
+        "/api/nothing",
+        "/app-0123456789abcdef.js",
+    ] {
+        let reply = app.get(path).await;
+        let csp = reply.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{path}: {csp}"
+        );
+        for part in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "connect-src 'self'",
+        ] {
+            assert!(csp.contains(part), "{path}: {part}");
+        }
+        assert_eq!(
+            reply.headers[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(
+            reply.headers[header::REFERRER_POLICY],
+            "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        assert!(
+            reply
+                .headers
+                .get(header::STRICT_TRANSPORT_SECURITY)
+                .is_none(),
+            "{path}"
+        );
+    }
+    let https = spawn_with(|c| c.hsts = true).await;
+    let reply = https.get("/").await;
+    assert!(
+        reply.headers[header::STRICT_TRANSPORT_SECURITY]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age=")
+    );
+}
+
+#[tokio::test]
+async fn without_a_built_app_the_server_says_so_in_swedish() {
+    let app = spawn_with(|c| c.dist_dir = c.data_dir.join("no-dist")).await;
+    let reply = app.get("/").await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(String::from_utf8_lossy(&reply.body).contains("Webbappen är inte byggd"));
+    assert_eq!(app.get("/api/edition").await.status, StatusCode::OK);
 }

@@ -32,7 +32,7 @@ async fn api_method_not_allowed() -> ApiError {
 }
 
 /// Whether the request's If-None-Match names this ETag (or `*`).
-fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+pub(crate) fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
