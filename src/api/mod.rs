@@ -46,37 +46,52 @@ struct ErrorBody {
     message: String,
 }
 
-fn api_url(path: &str) -> String {
-    // reqwest in the browser wants an absolute URL.
-    let origin = window().location().origin().unwrap_or_default();
-    format!("{origin}/api{path}")
-}
-
-/// GETs a JSON document from the API; every non-2xx answer becomes an [`ApiError`].
+/// GETs a JSON document from the API with the browser's own `fetch` (no HTTP
+/// client library in the WebAssembly: it would cost tens of kilobytes); every
+/// non-2xx answer becomes an [`ApiError`].
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = reqwest::get(api_url(path))
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    let response = JsFuture::from(window().fetch_with_str(&format!("/api{path}")))
         .await
+        .map_err(|_| ApiError::Network)?
+        .dyn_into::<web_sys::Response>()
         .map_err(|_| ApiError::Network)?;
-    let status = response.status();
-    if !status.is_success() {
-        let message = response
-            .json::<ErrorBody>()
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
             .await
+            .ok()
+            .and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    if !response.ok() {
+        let message = text
+            .and_then(|t| serde_json::from_str::<ErrorBody>(&t).ok())
             .map(|body| body.message)
             .unwrap_or_default();
         return Err(ApiError::Status {
-            status: status.as_u16(),
+            status: response.status(),
             message,
         });
     }
-    response.json::<T>().await.map_err(|_| ApiError::Decode)
+    // A body cut off by a dropped connection is a network failure, not bad data.
+    let text = text.ok_or(ApiError::Network)?;
+    serde_json::from_str(&text).map_err(|_| ApiError::Decode)
 }
 
-/// `GET /api/edition`.
+/// `GET /api/edition`. Spelled out rather than `#[serde(flatten)]` over
+/// [`Edition`], whose buffering costs the WebAssembly kilobytes.
 #[derive(Deserialize)]
 struct EditionResponse {
-    #[serde(flatten)]
-    edition: Edition,
+    name: String,
+    year: i32,
+    #[serde(with = "programme::time::date_serde")]
+    starts_on: chrono::NaiveDate,
+    #[serde(with = "programme::time::date_serde")]
+    ends_on: chrono::NaiveDate,
+    #[serde(with = "programme::time::date_serde")]
+    programme_opens_on: chrono::NaiveDate,
     programme_is_open: bool,
 }
 
@@ -98,9 +113,20 @@ pub struct ProgrammeData {
 /// Fetches the edition and, once it is open, its whole programme.
 pub async fn load_programme() -> Result<Arc<ProgrammeData>, ApiError> {
     let EditionResponse {
-        edition,
+        name,
+        year,
+        starts_on,
+        ends_on,
+        programme_opens_on,
         programme_is_open,
     } = get_json("/edition").await?;
+    let edition = Edition {
+        name,
+        year,
+        starts_on,
+        ends_on,
+        programme_opens_on,
+    };
     let activities = if programme_is_open {
         get_json::<ActivitiesResponse>("/activities")
             .await?

@@ -35,12 +35,7 @@ pub fn FilterBar(
 
     let day_options: Vec<(String, String)> = days
         .iter()
-        .map(|day| {
-            (
-                day.format("%Y-%m-%d").to_string(),
-                capitalize_first(&format_day(*day)),
-            )
-        })
+        .map(|day| (day.to_string(), capitalize_first(&format_day(*day))))
         .collect();
     let format_options = vec![
         (
@@ -105,7 +100,7 @@ pub fn FilterBar(
                 label="Dag"
                 all_label="Alla dagar"
                 options=day_options
-                current=Signal::derive(move || filter.with(|f| f.day.map(|d| d.format("%Y-%m-%d").to_string())))
+                current=Signal::derive(move || filter.with(|f| f.day.map(|d| d.to_string())))
                 on_select=Callback::new(move |v| change("day", v, false))
             />
             <SelectFilter

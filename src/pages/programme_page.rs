@@ -132,7 +132,7 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
                     .group_by_day(page)
                     .into_iter()
                     .map(|group| {
-                        let heading_id = format!("dag-{}", group.day.format("%Y-%m-%d"));
+                        let heading_id = format!("dag-{}", group.day);
                         let labelled_by = heading_id.clone();
                         let cards = group
                             .activities

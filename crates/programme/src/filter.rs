@@ -98,7 +98,7 @@ impl ProgrammeFilter {
             }
             "day" => {
                 self.day = if present {
-                    Some(NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| invalid("day"))?)
+                    Some(crate::time::parse_date(value).ok_or_else(|| invalid("day"))?)
                 } else {
                     None
                 };
@@ -152,7 +152,7 @@ impl ProgrammeFilter {
             pairs.push(("q", q.clone()));
         }
         if let Some(day) = self.day {
-            pairs.push(("day", day.format("%Y-%m-%d").to_string()));
+            pairs.push(("day", day.to_string()));
         }
         if let Some(format) = self.format {
             pairs.push(("format", format.key().to_owned()));

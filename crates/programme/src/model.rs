@@ -158,10 +158,13 @@ pub struct Edition {
     pub name: String,
     pub year: i32,
     /// The first day of the week (a Monday for a normal edition).
+    #[serde(with = "crate::time::date_serde")]
     pub starts_on: NaiveDate,
     /// The last day of the week, inclusive.
+    #[serde(with = "crate::time::date_serde")]
     pub ends_on: NaiveDate,
     /// The day the programme becomes visible to the public.
+    #[serde(with = "crate::time::date_serde")]
     pub programme_opens_on: NaiveDate,
 }
 
@@ -235,7 +238,9 @@ pub struct Activity {
     pub summary: String,
     pub description: String,
     /// Start, with the Stockholm offset of that moment.
+    #[serde(with = "crate::time::moment_serde")]
     pub starts_at: DateTime<FixedOffset>,
+    #[serde(with = "crate::time::moment_serde")]
     pub ends_at: DateTime<FixedOffset>,
     pub format: ActivityFormat,
     /// Where, for physical and hybrid activities.

@@ -89,6 +89,107 @@ pub fn stockholm(date: NaiveDate, time: NaiveTime) -> DateTime<FixedOffset> {
         .expect("a fixed offset maps every local time once")
 }
 
+/// Reads "2026-10-05". Written by hand rather than with chrono's general parser,
+/// which would cost the WebAssembly app kilobytes for formats it never sees.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        digits(&text[0..4])? as i32,
+        digits(&text[5..7])?,
+        digits(&text[8..10])?,
+    )
+}
+
+/// Reads an RFC 3339 moment with a UTC offset: "2026-10-05T09:00:00+02:00",
+/// "2026-10-05T07:00:00Z", fractions of a second allowed.
+pub fn parse_moment(text: &str) -> Option<DateTime<FixedOffset>> {
+    let date = parse_date(text.get(0..10)?)?;
+    if !matches!(text.as_bytes().get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let clock = text.get(11..19)?;
+    let (hour, minute, second) = match clock.as_bytes() {
+        [_, _, b':', _, _, b':', _, _] => (
+            digits(&clock[0..2])?,
+            digits(&clock[3..5])?,
+            digits(&clock[6..8])?,
+        ),
+        _ => return None,
+    };
+    let mut rest = &text[19..];
+    let mut nanos = 0;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let len = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if len == 0 {
+            return None;
+        }
+        let mut value = digits(&fraction[..len.min(9)])?;
+        for _ in len.min(9)..9 {
+            value *= 10;
+        }
+        nanos = value;
+        rest = &fraction[len..];
+    }
+    let offset_seconds = match rest.as_bytes() {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let seconds = (digits(&rest[1..3])? * 3600 + digits(&rest[4..6])? * 60) as i32;
+            if *sign == b'-' { -seconds } else { seconds }
+        }
+        _ => return None,
+    };
+    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
+    FixedOffset::east_opt(offset_seconds)?
+        .from_local_datetime(&date.and_time(time))
+        .single()
+}
+
+fn digits(text: &str) -> Option<u32> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Serde for RFC 3339 moments, reading with [`parse_moment`].
+pub mod moment_serde {
+    use chrono::{DateTime, FixedOffset};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        moment: &DateTime<FixedOffset>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_str(&moment.to_rfc3339())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        super::parse_moment(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("not an RFC 3339 time with offset: {text:?}"))
+        })
+    }
+}
+
+/// Serde for "YYYY-MM-DD" dates, reading with [`parse_date`].
+pub mod date_serde {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(date)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        super::parse_date(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a YYYY-MM-DD date: {text:?}")))
+    }
+}
+
 /// Today's date in Stockholm.
 pub fn today_in_stockholm(now: DateTime<Utc>) -> NaiveDate {
     to_stockholm(&now).date_naive()
@@ -175,6 +276,49 @@ mod tests {
 
     fn time(h: u32, m: u32) -> NaiveTime {
         NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn dates_and_moments_are_read_strictly() {
+        assert_eq!(parse_date("2026-10-05"), Some(date(2026, 10, 5)));
+        for bad in [
+            "2026-13-01",
+            "2026-02-30",
+            "26-10-05",
+            "2026-10-5",
+            "2026/10/05",
+            "",
+            "2026-10-05x",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        let moment = parse_moment("2026-10-05T09:00:00+02:00").unwrap();
+        assert_eq!(moment, stockholm(date(2026, 10, 5), time(9, 0)));
+        assert_eq!(parse_moment("2026-10-05T07:00:00Z").unwrap(), moment);
+        assert_eq!(
+            parse_moment("2026-10-05T07:00:00.250Z")
+                .unwrap()
+                .timestamp_subsec_millis(),
+            250
+        );
+        assert_eq!(
+            parse_moment("2026-10-05T10:00:00-05:00")
+                .unwrap()
+                .offset()
+                .local_minus_utc(),
+            -5 * 3600
+        );
+        for bad in [
+            "2026-10-05",
+            "2026-10-05T09:00:00",
+            "2026-10-05T25:00:00Z",
+            "2026-10-05T09:00+02:00",
+            "2026-10-05T09:00:00.Z",
+        ] {
+            assert_eq!(parse_moment(bad), None, "{bad}");
+        }
+        // What the server writes, the app reads back.
+        assert_eq!(parse_moment(&moment.to_rfc3339()), Some(moment));
     }
 
     #[test]
