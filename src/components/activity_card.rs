@@ -1,24 +1,28 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use programme::time::format_time_span;
 use programme::{Activity, ProgrammeFilter};
 
 use crate::AppRoute;
 
 /// One activity in the programme list: a heading link, then the key facts in the
-/// same order every time (time, place, format, organiser).
+/// same order every time (time, place, format, organiser). A plain `<a>` (the
+/// router still navigates in the page): the router's `A` would re-check every
+/// card's link against the location on each keystroke of a search.
 #[component]
 pub fn ActivityCard(
     /// The activity to show.
     activity: Activity,
     /// The filter of the list, kept in the link so the way back returns to it.
-    filter: ProgrammeFilter,
+    filter: Signal<ProgrammeFilter>,
 ) -> impl IntoView {
-    let href = AppRoute::Activity {
-        id: activity.id.clone(),
-        filter,
-    }
-    .path();
+    let id = activity.id.clone();
+    let href = move || {
+        AppRoute::Activity {
+            id: id.clone(),
+            filter: filter.get(),
+        }
+        .path()
+    };
     let cancelled = activity.is_cancelled();
     let time = format_time_span(&activity.starts_at, &activity.ends_at);
     let place = activity.place_label();
@@ -32,10 +36,10 @@ pub fn ActivityCard(
     view! {
         <article class="activity-card" class:activity-card--cancelled=cancelled>
             <h3 class="activity-card__title">
-                <A href=href>
+                <a href=href>
                     {cancelled.then(|| view! { <span class="badge badge--cancelled">"Inställd"</span>" " })}
                     {activity.title.clone()}
-                </A>
+                </a>
             </h3>
             <dl class="facts">
                 <div><dt>"Tid"</dt><dd>{time}</dd></div>

@@ -3,6 +3,9 @@ use leptos::prelude::*;
 use programme::time::{capitalize_first, format_day};
 use programme::{ActivityFormat, Audience, ProgrammeFilter, Theme, regions};
 
+/// How long typing must pause before the search goes to the URL and the list.
+const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// The programme's filters. It shows the filter it is given and reports every
 /// change; the page keeps the filter in the URL.
 #[component]
@@ -15,8 +18,24 @@ pub fn FilterBar(
     /// entry (typing) rather than adding one (a choice).
     on_change: Callback<(ProgrammeFilter, bool)>,
 ) -> impl IntoView {
+    // What is typed in the search field goes to the URL (and so to the list)
+    // when typing pauses; until then it lives here, shown in the field.
+    let typed = RwSignal::new(None::<String>);
+    let typing = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        filter.with(|f| f.q.clone());
+        // The URL's search changed: from our own commit, or back/forward.
+        if typing.get_value() == 0 {
+            typed.set(None);
+        }
+    });
     let change = move |param: &'static str, value: String, replace: bool| {
         let mut next = filter.get_untracked();
+        // A choice made while a search is still pending keeps that search.
+        if let Some(q) = typed.get_untracked() {
+            let _ = next.set("q", &q);
+        }
+        typing.set_value(0);
         // Values come from our own options, so they are always valid.
         let _ = next.set(param, &value);
         if param == "region" {
@@ -61,8 +80,10 @@ pub fn FilterBar(
         .map(|a| (a.key().to_owned(), a.label().to_owned()))
         .collect();
 
+    // Only a change of län builds the kommun list again.
+    let region = Memo::new(move |_| filter.with(|f| f.region.clone()));
     let municipality_select = move || {
-        filter.with(|f| f.region.clone()).map(|region| {
+        region.get().map(|region| {
             let options: Vec<(String, String)> = regions::municipalities_in(&region)
                 .iter()
                 .map(|m| (m.code.to_owned(), m.name.to_owned()))
@@ -73,7 +94,7 @@ pub fn FilterBar(
                     label="Kommun"
                     all_label="Alla kommuner i länet"
                     options=options
-                    current=Signal::derive(move || filter.with(|f| f.municipality.clone()))
+                    current=Signal::from(Memo::new(move |_| filter.with(|f| f.municipality.clone())))
                     on_select=Callback::new(move |v| change("municipality", v, false))
                 />
             }
@@ -91,8 +112,21 @@ pub fn FilterBar(
                     type="search"
                     autocomplete="off"
                     aria-describedby="filter-sok-hint"
-                    prop:value=move || filter.with(|f| f.q.clone().unwrap_or_default())
-                    on:input=move |ev| change("q", event_target_value(&ev), true)
+                    prop:value=move || typed.get().unwrap_or_else(|| filter.with(|f| f.q.clone().unwrap_or_default()))
+                    on:input=move |ev| {
+                        typed.set(Some(event_target_value(&ev)));
+                        let ticket = typing.get_value() + 1;
+                        typing.set_value(ticket);
+                        set_timeout(
+                            move || {
+                                if typing.get_value() == ticket {
+                                    let q = typed.get_untracked().unwrap_or_default();
+                                    change("q", q, true);
+                                }
+                            },
+                            SEARCH_PAUSE,
+                        );
+                    }
                 />
             </div>
             <SelectFilter
@@ -100,7 +134,7 @@ pub fn FilterBar(
                 label="Dag"
                 all_label="Alla dagar"
                 options=day_options
-                current=Signal::derive(move || filter.with(|f| f.day.map(|d| d.to_string())))
+                current=Signal::from(Memo::new(move |_| filter.with(|f| f.day.map(|d| d.to_string()))))
                 on_select=Callback::new(move |v| change("day", v, false))
             />
             <SelectFilter
@@ -108,7 +142,7 @@ pub fn FilterBar(
                 label="Format"
                 all_label="Alla format"
                 options=format_options
-                current=Signal::derive(move || filter.with(|f| f.format.map(|x| x.key().to_owned())))
+                current=Signal::from(Memo::new(move |_| filter.with(|f| f.format.map(|x| x.key().to_owned()))))
                 on_select=Callback::new(move |v| change("format", v, false))
             />
             <SelectFilter
@@ -116,7 +150,7 @@ pub fn FilterBar(
                 label="Län"
                 all_label="Hela Sverige"
                 options=region_options
-                current=Signal::derive(move || filter.with(|f| f.region.clone()))
+                current=Signal::from(Memo::new(move |_| filter.with(|f| f.region.clone())))
                 on_select=Callback::new(move |v| change("region", v, false))
             />
             {municipality_select}
@@ -125,7 +159,7 @@ pub fn FilterBar(
                 label="Tema"
                 all_label="Alla teman"
                 options=theme_options
-                current=Signal::derive(move || filter.with(|f| f.theme.map(|t| t.key().to_owned())))
+                current=Signal::from(Memo::new(move |_| filter.with(|f| f.theme.map(|t| t.key().to_owned()))))
                 on_select=Callback::new(move |v| change("theme", v, false))
             />
             <SelectFilter
@@ -133,7 +167,7 @@ pub fn FilterBar(
                 label="Målgrupp"
                 all_label="Alla målgrupper"
                 options=audience_options
-                current=Signal::derive(move || filter.with(|f| f.audience.map(|a| a.key().to_owned())))
+                current=Signal::from(Memo::new(move |_| filter.with(|f| f.audience.map(|a| a.key().to_owned()))))
                 on_select=Callback::new(move |v| change("audience", v, false))
             />
         </form>

@@ -74,7 +74,18 @@ fn count_text(matching: usize, total: usize, filtered: bool) -> String {
 /// The open programme: filters, the result count and the list by day.
 #[component]
 fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
-    let filter = use_filter_from_query();
+    // The filters show the URL's filter at once; the list follows just after the
+    // next paint, so a keystroke or a choice is answered before the list is
+    // rebuilt (what keeps interactions fast on slow phones).
+    let url_filter = use_filter_from_query();
+    let filter = RwSignal::new(url_filter.get_untracked());
+    Effect::new(move |_| {
+        let next = url_filter.get();
+        request_animation_frame(move || {
+            set_timeout(move || filter.set(next), std::time::Duration::ZERO);
+        });
+    });
+    let filter = Signal::from(filter);
     let navigate = use_navigate();
     let go = move |next: ProgrammeFilter, replace: bool| {
         navigate(
@@ -100,89 +111,102 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
     let shown = RwSignal::new(PAGE_SIZE);
     // A new filter starts again from the first page.
     Effect::new(move |previous: Option<()>| {
-        filter.track();
-        if previous.is_some() {
+        url_filter.track();
+        if previous.is_some() && shown.get_untracked() != PAGE_SIZE {
             shown.set(PAGE_SIZE);
         }
     });
 
     let days = data.edition.days().collect::<Vec<_>>();
     let edition = &data.edition;
+    let groups = {
+        let data = Arc::clone(&data);
+        Memo::new(move |_| {
+            matches.with(|hits| {
+                data.programme
+                    .day_groups(&hits[..hits.len().min(shown.get())])
+            })
+        })
+    };
+    let remaining = move || matches.with(Vec::len).saturating_sub(shown.get());
+    // Keyed lists: a keystroke that keeps an activity in the result keeps its
+    // card in the page, instead of building every card again.
     let list = {
         let data = Arc::clone(&data);
-        move || {
-            let current = filter.get();
-            matches.with(|hits| {
-                if hits.is_empty() {
-                    return view! {
-                        <div class="notice empty">
-                            <h2>"Inga aktiviteter matchar"</h2>
-                            <p>"Prova att ta bort något filter eller att söka på något annat."</p>
-                            <button type="button" class="button" on:click=move |_| clear.run(())>
-                                "Rensa alla filter"
-                            </button>
-                        </div>
+        view! {
+            <For each=move || groups.with(|g| g.iter().map(|(day, _)| *day).collect::<Vec<_>>())
+                key=|day| *day
+                children=move |day| {
+                    let data = Arc::clone(&data);
+                    let heading_id = format!("dag-{day}");
+                    let labelled_by = heading_id.clone();
+                    let items = move || {
+                        groups.with(|g| {
+                            g.iter()
+                                .find(|(d, _)| *d == day)
+                                .map(|(_, items)| items.clone())
+                                .unwrap_or_default()
+                        })
+                    };
+                    view! {
+                        <section class="day" aria-labelledby=labelled_by>
+                            <h2 id=heading_id class="day__heading">{capitalize_first(&format_day(day))}</h2>
+                            <ul class="activity-list">
+                                <For each=items key=|i| *i children=move |i| {
+                                    view! {
+                                        <li>
+                                            <ActivityCard activity=data.programme.activities()[i].clone() filter=filter />
+                                        </li>
+                                    }
+                                } />
+                            </ul>
+                        </section>
                     }
-                    .into_any();
                 }
-                let page = &hits[..hits.len().min(shown.get())];
-                let remaining = hits.len() - page.len();
-                let groups = data
-                    .programme
-                    .group_by_day(page)
-                    .into_iter()
-                    .map(|group| {
-                        let heading_id = format!("dag-{}", group.day);
-                        let labelled_by = heading_id.clone();
-                        let cards = group
-                            .activities
-                            .into_iter()
-                            .map(|activity| {
-                                view! {
-                                    <li>
-                                        <ActivityCard activity=activity.clone() filter=current.clone() />
-                                    </li>
-                                }
-                            })
-                            .collect_view();
-                        view! {
-                            <section class="day" aria-labelledby=labelled_by>
-                                <h2 id=heading_id class="day__heading">{capitalize_first(&format_day(group.day))}</h2>
-                                <ul class="activity-list">{cards}</ul>
-                            </section>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    {groups}
-                    {(remaining > 0).then(|| view! {
-                        <button type="button" class="button button--secondary show-more"
-                            on:click=move |_| shown.update(|n| *n += PAGE_SIZE)>
-                            {format!("Visa fler aktiviteter ({remaining} till)")}
-                        </button>
-                    })}
-                }
-                .into_any()
-            })
+            />
         }
+    };
+    let empty = move || {
+        matches.with(Vec::is_empty).then(|| {
+            view! {
+                <div class="notice empty">
+                    <h2>"Inga aktiviteter matchar"</h2>
+                    <p>"Prova att ta bort något filter eller att söka på något annat."</p>
+                    <button type="button" class="button" on:click=move |_| clear.run(())>
+                        "Rensa alla filter"
+                    </button>
+                </div>
+            }
+        })
+    };
+    let show_more = move || {
+        let remaining = remaining();
+        (remaining > 0).then(|| {
+            view! {
+                <button type="button" class="button button--secondary show-more"
+                    on:click=move |_| shown.update(|n| *n += PAGE_SIZE)>
+                    {format!("Visa fler aktiviteter ({remaining} till)")}
+                </button>
+            }
+        })
     };
 
     view! {
         <div class="page page--programme">
             <h1>{edition.name.clone()}</h1>
             <p class="lead">{format_date_range(edition.starts_on, edition.ends_on)}" · hela Sverige, fysiskt och digitalt"</p>
-            <FilterBar filter=filter days=days on_change=on_change />
+            <FilterBar filter=url_filter days=days on_change=on_change />
             <div class="results-bar">
                 <p class="result-count" role="status" aria-live="polite" aria-atomic="true">
                     {move || count_text(matches.with(Vec::len), total, !filter.with(ProgrammeFilter::is_empty))}
                 </p>
-                {move || (!filter.with(ProgrammeFilter::is_empty)).then(|| view! {
+                {move || (!url_filter.with(ProgrammeFilter::is_empty)).then(|| view! {
                     <button type="button" class="button button--link" on:click=move |_| clear.run(())>
                         "Rensa alla filter"
                     </button>
                 })}
             </div>
-            <div class="programme">{list}</div>
+            <div class="programme">{empty}{list}{show_more}</div>
         </div>
     }
 }

@@ -383,16 +383,24 @@ impl Programme {
 
     /// Groups activities, given by position and in start order, into days.
     pub fn group_by_day(&self, indices: &[usize]) -> Vec<DayGroup<'_>> {
-        let mut groups: Vec<DayGroup<'_>> = Vec::new();
+        self.day_groups(indices)
+            .into_iter()
+            .map(|(day, positions)| DayGroup {
+                day,
+                activities: positions.into_iter().map(|i| &self.activities[i]).collect(),
+            })
+            .collect()
+    }
+
+    /// Like [`Programme::group_by_day`], keeping positions: what a keyed list
+    /// in the app renders from.
+    pub fn day_groups(&self, indices: &[usize]) -> Vec<(NaiveDate, Vec<usize>)> {
+        let mut groups: Vec<(NaiveDate, Vec<usize>)> = Vec::new();
         for &i in indices {
             let day = self.facets[i].day;
-            let activity = &self.activities[i];
             match groups.last_mut() {
-                Some(group) if group.day == day => group.activities.push(activity),
-                _ => groups.push(DayGroup {
-                    day,
-                    activities: vec![activity],
-                }),
+                Some((group_day, positions)) if *group_day == day => positions.push(i),
+                _ => groups.push((day, vec![i])),
             }
         }
         groups

@@ -46,6 +46,11 @@ pub struct Config {
     #[arg(long, env = "IV_PROGRAMME_OPENS_ON")]
     pub programme_opens_on: Option<NaiveDate>,
 
+    /// How many generated activities the demo edition is seeded with (on first
+    /// start only); thousands, for load and interaction benchmarks.
+    #[arg(long, env = "IV_DEMO_ACTIVITIES", default_value_t = programme::demo::DEMO_ACTIVITY_COUNT)]
+    pub demo_activities: usize,
+
     /// Send Strict-Transport-Security: set when the site is reached over HTTPS
     /// (behind a TLS-terminating proxy).
     #[arg(long, env = "IV_HSTS", default_value_t = false)]
@@ -64,6 +69,7 @@ impl Config {
             edition_starts_on: None,
             edition_ends_on: None,
             programme_opens_on: None,
+            demo_activities: programme::demo::DEMO_ACTIVITY_COUNT,
             hsts: false,
         }
     }

@@ -72,12 +72,12 @@ impl AppState {
         }
         let stored = storage.make_current(edition, is_demo).await?;
         if stored.is_demo && storage.count_activities(stored.id).await? == 0 {
-            let activities = demo::activities(stored.edition.starts_on, demo::DEMO_ACTIVITY_COUNT);
+            let count = config.demo_activities;
+            let activities = demo::activities(stored.edition.starts_on, count);
             storage.insert_activities(stored.id, activities).await?;
             tracing::info!(
-                "seeded the demo edition {} with {} activities",
-                stored.edition.name,
-                demo::DEMO_ACTIVITY_COUNT
+                "seeded the demo edition {} with {count} activities",
+                stored.edition.name
             );
         }
         let activities = storage.public_activities(stored.id).await?;

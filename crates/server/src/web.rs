@@ -90,7 +90,8 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     response
 }
 
-fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
+/// Whether the request's Accept-Encoding takes this encoding.
+pub(crate) fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()

@@ -118,6 +118,10 @@ async fn the_edition_is_a_coming_week_with_an_open_programme() {
 #[tokio::test]
 async fn the_list_holds_the_published_demo_programme_in_start_order() {
     let app = spawn().await;
+    assert_eq!(
+        app.state.config().demo_activities,
+        programme::demo::DEMO_ACTIVITY_COUNT
+    );
     let reply = app.get("/api/activities").await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.headers[header::CONTENT_TYPE], "application/json");
@@ -506,10 +510,32 @@ async fn precompressed_files_are_sent_to_browsers_that_accept_them() {
     assert_eq!(shell.headers[header::CONTENT_ENCODING], "br");
     assert_eq!(shell.body, b"brotli shell");
 
-    // API JSON is compressed on the fly.
-    let api = get_with(&app, "/api/activities", header::ACCEPT_ENCODING, "gzip").await;
-    assert_eq!(api.headers[header::CONTENT_ENCODING], "gzip");
-    assert!(api.body.len() < app.get("/api/activities").await.body.len() / 4);
+    // The whole list is compressed once, ahead; a filtered one on the fly.
+    let plain = app.get("/api/activities").await.body;
+    for encoding in ["br", "gzip"] {
+        let api = get_with(&app, "/api/activities", header::ACCEPT_ENCODING, encoding).await;
+        assert_eq!(api.headers[header::CONTENT_ENCODING], encoding);
+        assert_eq!(api.headers[header::VARY], "accept-encoding");
+        assert!(
+            api.body.len() < plain.len() / 4,
+            "{encoding}: {}",
+            api.body.len()
+        );
+    }
+    let gz = get_with(&app, "/api/activities", header::ACCEPT_ENCODING, "gzip")
+        .await
+        .body;
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut unpacked).unwrap();
+    assert_eq!(unpacked, plain);
+    let filtered = get_with(
+        &app,
+        "/api/activities?format=digital",
+        header::ACCEPT_ENCODING,
+        "gzip",
+    )
+    .await;
+    assert_eq!(filtered.headers[header::CONTENT_ENCODING], "gzip");
 }
 
 #[tokio::test]

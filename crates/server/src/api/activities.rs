@@ -2,7 +2,7 @@
 //! `GET /api/activities/{id}`.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -11,7 +11,8 @@ use programme::ProgrammeFilter;
 use super::json_with_etag;
 use crate::AppState;
 use crate::error::ApiError;
-use crate::published::{etag_of, list_body};
+use crate::published::{Published, etag_of, list_body};
+use crate::web::accepts;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -34,14 +35,31 @@ async fn list_activities(
         return Ok(json_with_etag(&headers, &etag_of(&body), body));
     }
     if filter.is_empty() {
-        return Ok(json_with_etag(
-            &headers,
-            &published.etag,
-            published.list_json.clone(),
-        ));
+        let mut response = json_with_etag(&headers, &published.etag, published.list_json.clone());
+        if response.status() == axum::http::StatusCode::OK {
+            precompressed(&mut response, &headers, &published);
+        }
+        return Ok(response);
     }
     let body = list_body(&published.programme.filter(&filter));
     Ok(json_with_etag(&headers, &etag_of(&body), body))
+}
+
+/// Swaps the body for the ready-made brotli or gzip copy when the client takes it
+/// (the compression layer leaves a response with a Content-Encoding alone).
+fn precompressed(response: &mut Response, headers: &HeaderMap, published: &Published) {
+    let (body, encoding) = if accepts(headers, "br") {
+        (published.list_brotli.clone(), "br")
+    } else if accepts(headers, "gzip") {
+        (published.list_gzip.clone(), "gzip")
+    } else {
+        return;
+    };
+    *response.body_mut() = axum::body::Body::from(body);
+    let response_headers = response.headers_mut();
+    response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    response_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response_headers.remove(header::CONTENT_LENGTH);
 }
 
 /// One published activity.
