@@ -13,6 +13,10 @@ use leptos_router::path;
 
 pub use routes::AppRoute;
 
+/// How many activities the programme renders at a time; "Visa fler" adds as
+/// many again. Enough to fill two phone screens, few enough to render at once.
+pub const PAGE_SIZE: usize = 20;
+
 use components::{FocusOnNavigation, SiteFooter, SiteHeader};
 use pages::{AccessibilityPage, ActivityPage, NotFoundPage, ProgrammePage};
 

@@ -46,14 +46,21 @@ struct ErrorBody {
     message: String,
 }
 
-/// GETs a JSON document from the API with the browser's own `fetch` (no HTTP
-/// client library in the WebAssembly: it would cost tens of kilobytes); every
-/// non-2xx answer becomes an [`ApiError`].
-async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+/// Starts a GET of an API path with the browser's own `fetch` (no HTTP client
+/// library in the WebAssembly: it would cost tens of kilobytes). The request is
+/// under way at once, so several can travel together.
+fn request(path: &str) -> wasm_bindgen_futures::JsFuture {
+    wasm_bindgen_futures::JsFuture::from(window().fetch_with_str(&format!("/api{path}")))
+}
+
+/// Reads a started request's JSON; every non-2xx answer becomes an [`ApiError`].
+async fn read_json<T: DeserializeOwned>(
+    pending: wasm_bindgen_futures::JsFuture,
+) -> Result<T, ApiError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
-    let response = JsFuture::from(window().fetch_with_str(&format!("/api{path}")))
+    let response = pending
         .await
         .map_err(|_| ApiError::Network)?
         .dyn_into::<web_sys::Response>()
@@ -110,8 +117,11 @@ pub struct ProgrammeData {
     pub programme: Programme,
 }
 
-/// Fetches the edition and, once it is open, its whole programme.
+/// Fetches the edition and its whole programme, both requests at once (before
+/// the opening day the server's list is empty).
 pub async fn load_programme() -> Result<Arc<ProgrammeData>, ApiError> {
+    let edition_request = request("/edition");
+    let activities_request = request("/activities");
     let EditionResponse {
         name,
         year,
@@ -119,7 +129,7 @@ pub async fn load_programme() -> Result<Arc<ProgrammeData>, ApiError> {
         ends_on,
         programme_opens_on,
         programme_is_open,
-    } = get_json("/edition").await?;
+    } = read_json(edition_request).await?;
     let edition = Edition {
         name,
         year,
@@ -128,7 +138,7 @@ pub async fn load_programme() -> Result<Arc<ProgrammeData>, ApiError> {
         programme_opens_on,
     };
     let activities = if programme_is_open {
-        get_json::<ActivitiesResponse>("/activities")
+        read_json::<ActivitiesResponse>(activities_request)
             .await?
             .activities
     } else {

@@ -7,12 +7,9 @@ use programme::ProgrammeFilter;
 use programme::time::{capitalize_first, format_date_range, format_day, format_day_with_year};
 
 use super::{use_filter_from_query, use_page_title};
-use crate::AppRoute;
 use crate::api::{ProgrammeData, ProgrammeResource};
 use crate::components::{ActivityCard, FilterBar, LoadError, Loading};
-
-/// How many activities are rendered at a time; "Visa fler" adds as many again.
-pub const PAGE_SIZE: usize = 40;
+use crate::{AppRoute, PAGE_SIZE};
 
 /// The programme of the current edition, day by day, with filters.
 #[component]
