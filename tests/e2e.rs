@@ -105,6 +105,21 @@ async fn wait_for_text(client: &Client, css: &str, text: &str) {
     .await;
 }
 
+/// Opens an address and waits until the programme shows activities.
+async fn open_programme(client: &Client, url: &str) {
+    client.goto(url).await.unwrap();
+    wait_for_programme(client).await;
+}
+
+/// Waits until the URL's query string satisfies `check`.
+async fn wait_for_query(client: &Client, what: &str, check: impl Fn(&str) -> bool) {
+    eventually(what, || async {
+        let url = client.current_url().await.map_err(|e| e.to_string())?;
+        Ok(check(url.query().unwrap_or_default()))
+    })
+    .await;
+}
+
 async fn wait_for_programme(client: &Client) {
     client
         .wait()
@@ -120,8 +135,7 @@ async fn the_programme_shows_the_demo_activities_by_day() {
     in_browser(
         |_| {},
         |c, base| async move {
-            c.goto(&base).await.unwrap();
-            wait_for_programme(&c).await;
+            open_programme(&c, &base).await;
             let h1 = text_of(&c, "h1").await.unwrap();
             assert!(h1.starts_with("Innovationsveckan"), "{h1}");
             let count = text_of(&c, ".result-count").await.unwrap();
@@ -161,15 +175,10 @@ async fn typing_a_search_narrows_the_list() {
     in_browser(
         |_| {},
         |c, base| async move {
-            c.goto(&base).await.unwrap();
-            wait_for_programme(&c).await;
+            open_programme(&c, &base).await;
             field(&c, "Sök").await.send_keys("Umeå").await.unwrap();
             // Every keystroke filters; wait for the last one to reach the URL.
-            eventually("the whole word in the URL", || async {
-                let url = c.current_url().await.map_err(|e| e.to_string())?;
-                Ok(url.query() == Some("q=Ume%C3%A5"))
-            })
-            .await;
+            wait_for_query(&c, "the whole word in the URL", |q| q == "q=Ume%C3%A5").await;
             let n = shown_count(&c).await.unwrap();
             assert!(
                 n > 0 && n < DEMO_ACTIVITY_COUNT,
@@ -192,26 +201,20 @@ async fn county_and_format_narrow_the_list_live_in_the_url_and_survive_a_reload(
     in_browser(
         |_| {},
         |c, base| async move {
-            c.goto(&base).await.unwrap();
-            wait_for_programme(&c).await;
+            open_programme(&c, &base).await;
             field(&c, "Län")
                 .await
                 .select_by_label("Skåne län")
                 .await
                 .unwrap();
-            eventually("the county in the URL", || async {
-                let url = c.current_url().await.map_err(|e| e.to_string())?;
-                Ok(url.query().unwrap_or_default().contains("region=12"))
-            })
-            .await;
+            wait_for_query(&c, "the county in the URL", |q| q.contains("region=12")).await;
             field(&c, "Format")
                 .await
                 .select_by_label("Digitalt (även hybrid)")
                 .await
                 .unwrap();
-            eventually("the format in the URL", || async {
-                let url = c.current_url().await.map_err(|e| e.to_string())?;
-                Ok(url.query().unwrap_or_default().contains("format=digital"))
+            wait_for_query(&c, "the format in the URL", |q| {
+                q.contains("format=digital")
             })
             .await;
             let n = shown_count(&c).await.unwrap();
@@ -248,9 +251,8 @@ async fn county_and_format_narrow_the_list_live_in_the_url_and_survive_a_reload(
 
             // Back in history undoes the last choice.
             c.back().await.unwrap();
-            eventually("the format gone from the URL", || async {
-                let url = c.current_url().await.map_err(|e| e.to_string())?;
-                Ok(!url.query().unwrap_or_default().contains("format="))
+            wait_for_query(&c, "the format gone from the URL", |q| {
+                !q.contains("format=")
             })
             .await;
             eventually("a wider list", || async { Ok(shown_count(&c).await? > n) }).await;
@@ -330,8 +332,7 @@ async fn a_cancelled_activity_is_marked_inställd() {
     in_browser(
         |_| {},
         |c, base| async move {
-            c.goto(&base).await.unwrap();
-            wait_for_programme(&c).await;
+            open_programme(&c, &base).await;
             // Page through until a cancelled one is on screen.
             let cancelled = loop {
                 if let Ok(card) = c
@@ -475,8 +476,7 @@ async fn every_page_and_state_passes_axe_at_320_and_1280_px() {
             assert_accessible(&c, "the loading programme").await;
             cdp(&c, "Fetch.disable", json!({})).await;
 
-            c.goto(&base).await.unwrap();
-            wait_for_programme(&c).await;
+            open_programme(&c, &base).await;
             assert_accessible(&c, "the programme").await;
 
             c.goto(&format!("{base}/?format=digital&region=14"))
@@ -492,8 +492,7 @@ async fn every_page_and_state_passes_axe_at_320_and_1280_px() {
             wait_for_text(&c, "main", "Inga aktiviteter matchar").await;
             assert_accessible(&c, "an empty result").await;
 
-            c.goto(&base).await.unwrap();
-            wait_for_programme(&c).await;
+            open_programme(&c, &base).await;
             c.find(Locator::Css("article.activity-card h3 a"))
                 .await
                 .unwrap()
@@ -576,8 +575,7 @@ async fn the_programme_works_with_the_keyboard_alone() {
     in_browser(
         |_| {},
         |c, base| async move {
-            c.goto(&base).await.unwrap();
-            wait_for_programme(&c).await;
+            open_programme(&c, &base).await;
             // The first Tab reaches the skip link, which jumps to the content.
             press(&c, Key::Tab).await;
             assert!(
@@ -596,9 +594,8 @@ async fn the_programme_works_with_the_keyboard_alone() {
             // Arrow keys choose in a drop-down without opening it.
             tab_to(&c, "select#filter-format", 5).await;
             press(&c, Key::Down).await;
-            eventually("the format chosen by keyboard in the URL", || async {
-                let url = c.current_url().await.map_err(|e| e.to_string())?;
-                Ok(url.query().unwrap_or_default().contains("format=digital"))
+            wait_for_query(&c, "the format chosen by keyboard in the URL", |q| {
+                q.contains("format=digital")
             })
             .await;
             let n = shown_count(&c).await.unwrap();
@@ -642,8 +639,7 @@ async fn the_axe_check_catches_a_real_violation() {
     in_browser(
         |_| {},
         |c, base| async move {
-            c.goto(&base).await.unwrap();
-            wait_for_programme(&c).await;
+            open_programme(&c, &base).await;
             c.execute(
                 "const img = document.createElement('img'); img.src = '/favicon.svg'; document.querySelector('main').append(img);",
                 vec![],
@@ -663,8 +659,7 @@ async fn the_content_security_policy_refuses_an_injected_inline_script() {
     in_browser(
         |_| {},
         |c, base| async move {
-            c.goto(&base).await.unwrap();
-            wait_for_programme(&c).await;
+            open_programme(&c, &base).await;
             c.execute(
                 "const s = document.createElement('script'); s.textContent = 'window.__injected = true'; document.body.append(s);",
                 vec![],
