@@ -78,8 +78,10 @@ async fn main() {
 
     let timings = c.execute("return window.__timings", vec![]).await.unwrap();
     if std::env::var("BENCH_DEBUG").is_ok() {
-        for t in timings.as_array().unwrap().iter().take(60) {
-            eprintln!("{t}");
+        for t in timings.as_array().unwrap() {
+            if t["duration"].as_f64().unwrap_or(0.0) > 50.0 {
+                eprintln!("{t}");
+            }
         }
     }
     let mut durations: Vec<(String, f64)> = timings
