@@ -70,6 +70,22 @@ pub fn edition_for(today: NaiveDate) -> Edition {
     }
 }
 
+/// The first digit of Swedish postal codes in a län, roughly (they follow the
+/// postal network, not the län borders).
+fn postal_region(county_code: &str) -> u8 {
+    match county_code {
+        "01" => 1,
+        "12" => 2,
+        "07" | "08" | "10" | "13" => 3,
+        "14" => 4,
+        "05" | "06" => 5,
+        "04" | "09" | "17" => 6,
+        "03" | "18" | "19" | "20" => 7,
+        "21" | "22" | "23" => 8,
+        _ => 9,
+    }
+}
+
 /// Whether the Monday-to-Friday week from `monday` touches 21 December–6 January.
 fn is_holiday_week(monday: NaiveDate) -> bool {
     let friday = monday + Duration::days(4);
@@ -468,9 +484,9 @@ fn activity(rng: &mut Rng, monday: NaiveDate, index: usize) -> Activity {
         name: format!("{}, {}", rng.pick(VENUES), municipality.name),
         street_address: format!("{} {}", rng.pick(STREETS), 1 + rng.below(60)),
         postal_code: format!(
-            "{}{} {:02}",
-            &county.code[..2],
-            rng.below(10),
+            "{}{:02} {:02}",
+            postal_region(county.code),
+            rng.below(100),
             rng.below(100)
         ),
         city: municipality.name.to_owned(),
@@ -551,7 +567,7 @@ fn activity(rng: &mut Rng, monday: NaiveDate, index: usize) -> Activity {
         ),
     };
     let description = format!(
-        "{summary}\n\nVi berättar om vad vi har gjort, vad som fungerade och vad vi skulle göra \
+        "Vi berättar om vad vi har gjort, vad som fungerade och vad vi skulle göra \
          annorlunda i dag. Därefter finns tid för frågor och samtal.\n\nAktiviteten passar dig som \
          är intresserad av {} och vänder sig främst till {audience_text}. {place_text}",
         theme.label().to_lowercase()
