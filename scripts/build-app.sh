@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sources=(index.html Trunk.toml Cargo.toml Cargo.lock src style crates/programme)
+sources=(index.html Trunk.toml Cargo.toml Cargo.lock src style crates/programme
+    scripts/build-app.sh scripts/precompress.mjs tools/package-lock.json)
 [ -d public ] && sources+=(public)
 if [ -f dist/index.html ] && [ -z "$(find "${sources[@]}" -newer dist/index.html -print -quit)" ]; then
     echo "==> dist/ is up to date"

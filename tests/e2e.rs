@@ -159,7 +159,6 @@ async fn the_programme_shows_the_demo_activities_by_day() {
                     .all(|t| t.contains("Format") && t.contains("Plats"))
             );
             assert!(cards.iter().any(|t| t.contains("Digitalt")));
-            // The first page is in start order: times never go backwards within the day.
             assert_eq!(
                 c.title().await.unwrap(),
                 format!("{h1} – Innovationsveckan")
@@ -177,7 +176,7 @@ async fn typing_a_search_narrows_the_list() {
         |c, base| async move {
             open_programme(&c, &base).await;
             field(&c, "Sök").await.send_keys("Umeå").await.unwrap();
-            // Every keystroke filters; wait for the last one to reach the URL.
+            // The search goes to the URL when typing pauses; wait for the whole word.
             wait_for_query(&c, "the whole word in the URL", |q| q == "q=Ume%C3%A5").await;
             let n = shown_count(&c).await.unwrap();
             assert!(
@@ -400,6 +399,12 @@ async fn an_empty_result_says_so_and_offers_to_clear_the_filters() {
             wait_for_programme(&c).await;
             assert_eq!(shown_count(&c).await.unwrap(), DEMO_ACTIVITY_COUNT);
             assert_eq!(c.current_url().await.unwrap().query(), None);
+            // The button is gone; focus went to the search field, not to nowhere.
+            let focused = c.active_element().await.unwrap();
+            assert_eq!(
+                focused.attr("id").await.unwrap().as_deref(),
+                Some("filter-sok")
+            );
         },
     )
     .await;
@@ -675,6 +680,50 @@ async fn the_content_security_policy_refuses_an_injected_inline_script() {
             assert_eq!(ran, json!(false), "the injected script ran");
             // Expected here; the check every test ends with must not count it.
             c.execute("window.__cspViolations = []", vec![]).await.unwrap();
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn choosing_all_of_sweden_drops_the_kommun_too() {
+    // Regression: the kommun stayed in the filter, with its list hidden.
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            // Malmö may have no demo activity: wait for the count, not for cards.
+            c.goto(&format!("{base}/?municipality=1280")).await.unwrap();
+            wait_for_text(&c, ".result-count", "matchar dina filter").await;
+            // A kommun alone brings its län, so both choices show.
+            assert_eq!(
+                field(&c, "Län")
+                    .await
+                    .prop("value")
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("12")
+            );
+            assert_eq!(
+                field(&c, "Kommun")
+                    .await
+                    .prop("value")
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("1280")
+            );
+            field(&c, "Län")
+                .await
+                .select_by_label("Hela Sverige")
+                .await
+                .unwrap();
+            wait_for_query(&c, "no place in the URL", |q| q.is_empty()).await;
+            eventually("the whole programme", || async {
+                Ok(shown_count(&c).await? == DEMO_ACTIVITY_COUNT)
+            })
+            .await;
         },
     )
     .await;

@@ -23,9 +23,11 @@ pub fn FilterBar(
     let typed = RwSignal::new(None::<String>);
     let typing = StoredValue::new(0u64);
     Effect::new(move |_| {
-        filter.with(|f| f.q.clone());
-        // The URL's search changed: from our own commit, or back/forward.
-        if typing.get_value() == 0 {
+        let url_q = filter.with(|f| f.q.clone());
+        // The URL changed: by our own commit (then it holds what was typed), or by
+        // back/forward, which wins over a search still waiting to be sent.
+        if typing.get_value() == 0 || url_q != typed.get_untracked() {
+            typing.set_value(0);
             typed.set(None);
         }
     });
@@ -38,16 +40,14 @@ pub fn FilterBar(
         typing.set_value(0);
         // Values come from our own options, so they are always valid.
         let _ = next.set(param, &value);
-        if param == "region" {
-            // A kommun outside the new län would hide everything.
-            let region = next.region.clone().unwrap_or_default();
-            if next
-                .municipality
-                .as_ref()
-                .is_some_and(|m| !m.starts_with(&region))
-            {
-                next.municipality = None;
-            }
+        // A kommun outside the chosen län, or with no län chosen (its list is
+        // then hidden), would filter without a visible control.
+        if next.municipality.as_deref().is_some_and(|m| {
+            next.region
+                .as_deref()
+                .is_none_or(|region| !m.starts_with(region))
+        }) {
+            next.municipality = None;
         }
         on_change.run((next, replace));
     };
@@ -119,7 +119,9 @@ pub fn FilterBar(
                         typing.set_value(ticket);
                         set_timeout(
                             move || {
-                                if typing.get_value() == ticket {
+                                // The page may have been left meanwhile: then the
+                                // signals are gone and there is nothing to send.
+                                if typing.try_get_value() == Some(ticket) {
                                     let q = typed.get_untracked().unwrap_or_default();
                                     change("q", q, true);
                                 }

@@ -22,10 +22,10 @@ pub fn ActivityPage() -> impl IntoView {
             .and_then(Result::ok)
             .and_then(|data| data.programme.get(&id()).cloned())
     });
-    use_page_title(move || {
-        activity
-            .get()
-            .map_or_else(|| "Aktivitet".to_owned(), |a| a.title)
+    use_page_title(move || match (resource.get(), activity.get()) {
+        (_, Some(a)) => a.title,
+        (Some(Ok(_)), None) => "Aktiviteten finns inte".to_owned(),
+        _ => "Aktivitet".to_owned(),
     });
     let back = move || AppRoute::Programme(filter.get()).path();
 
@@ -33,7 +33,11 @@ pub fn ActivityPage() -> impl IntoView {
         <div class="page page--activity">
             <p class="back-link"><A href=back>"← Tillbaka till programmet"</A></p>
             {move || match (resource.get(), activity.get()) {
-                (None, _) => view! { <Loading /> }.into_any(),
+                (None, _) => view! {
+                    <h1>"Aktiviteten"</h1>
+                    <Loading />
+                }
+                .into_any(),
                 (Some(Err(error)), _) => view! {
                     <h1>"Aktiviteten"</h1>
                     <LoadError error=error on_retry=Callback::new(move |_| resource.refetch()) />
@@ -81,7 +85,7 @@ fn ActivityDetails(activity: Activity) -> impl IntoView {
                 {venue.street_address}<br />
                 {format!("{} {}", venue.postal_code, venue.city)}<br />
                 {match (municipality, county) {
-                    (Some(m), Some(c)) => format!("{} kommun, {}", m.name, c.name),
+                    (Some(m), Some(c)) => format!("{}, {}", m.organisation_name(), c.name),
                     _ => String::new(),
                 }}
             </dd></div>
@@ -90,8 +94,7 @@ fn ActivityDetails(activity: Activity) -> impl IntoView {
     let online = activity.online.clone().map(|online| {
         view! {
             <div><dt>"Digitalt"</dt><dd>
-                {online.platform}" – "
-                <a href=online.url.clone() rel="noopener noreferrer">"länk till sändningen"</a>
+                <a href=online.url.clone() rel="noopener noreferrer">{format!("Delta via {}", online.platform)}</a>
             </dd></div>
         }
     });
@@ -127,14 +130,14 @@ fn ActivityDetails(activity: Activity) -> impl IntoView {
                 {online}
                 <div><dt>"Språk"</dt><dd>{language}</dd></div>
                 <div><dt>"Teman"</dt><dd>{join_labels(&activity.themes, |t| t.label())}</dd></div>
-                <div><dt>"För vem"</dt><dd>{join_labels(&activity.audiences, |a| a.label())}</dd></div>
+                <div><dt>"Målgrupp"</dt><dd>{join_labels(&activity.audiences, |a| a.label())}</dd></div>
             </dl>
             <h2>"Om aktiviteten"</h2>
             {paragraphs}
             {activity.signup_url.clone().map(|url| view! {
                 <p><a class="button" href=url rel="noopener noreferrer">"Anmäl dig hos arrangören"</a></p>
             })}
-            <h2>"Arrangörer"</h2>
+            <h2>{if activity.organisers.len() > 1 { "Arrangörer" } else { "Arrangör" }}</h2>
             <ul>{organisers}</ul>
             <h2>"Tillgänglighet"</h2>
             <p>{if features.is_empty() { "Arrangören har inte angett något om tillgängligheten.".to_owned() } else { features }}</p>

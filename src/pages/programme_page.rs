@@ -39,6 +39,22 @@ pub fn ProgrammePage() -> impl IntoView {
     }
 }
 
+/// Moves focus to the `index`th element matching `selector` once the page has
+/// rendered, for a control that removes or moves itself when used.
+fn focus_later(selector: &'static str, index: u32) {
+    use wasm_bindgen::JsCast;
+    request_animation_frame(move || {
+        let element = document()
+            .query_selector_all(selector)
+            .ok()
+            .and_then(|list| list.get(index))
+            .and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = element {
+            let _ = element.focus();
+        }
+    });
+}
+
 /// What visitors see before the programme opens.
 #[component]
 fn OpeningNotice(data: Arc<ProgrammeData>) -> impl IntoView {
@@ -76,10 +92,21 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
     // rebuilt (what keeps interactions fast on slow phones).
     let url_filter = use_filter_from_query();
     let filter = RwSignal::new(url_filter.get_untracked());
+    let shown = RwSignal::new(PAGE_SIZE);
     Effect::new(move |_| {
         let next = url_filter.get();
         request_animation_frame(move || {
-            set_timeout(move || filter.set(next), std::time::Duration::ZERO);
+            set_timeout(
+                move || {
+                    // The page may have been left meanwhile.
+                    if filter.try_with_untracked(|f| *f == next) == Some(false) {
+                        // A new filter starts again from the first page.
+                        shown.set(PAGE_SIZE);
+                        filter.set(next);
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
         });
     });
     let filter = Signal::from(filter);
@@ -98,21 +125,18 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
         let go = go.clone();
         Callback::new(move |(next, replace)| go(next, replace))
     };
-    let clear = Callback::new(move |()| go(ProgrammeFilter::default(), false));
+    // Clearing removes the button that was used: focus goes to the search field,
+    // where a visitor starts again, instead of being lost.
+    let clear = Callback::new(move |()| {
+        go(ProgrammeFilter::default(), false);
+        focus_later("#filter-sok", 0);
+    });
 
     let matches = {
         let data = Arc::clone(&data);
         Memo::new(move |_| filter.with(|f| data.programme.filter_indices(f)))
     };
     let total = data.programme.activities().len();
-    let shown = RwSignal::new(PAGE_SIZE);
-    // A new filter starts again from the first page.
-    Effect::new(move |previous: Option<()>| {
-        url_filter.track();
-        if previous.is_some() && shown.get_untracked() != PAGE_SIZE {
-            shown.set(PAGE_SIZE);
-        }
-    });
 
     let days = data.edition.days().collect::<Vec<_>>();
     let edition = &data.edition;
@@ -181,7 +205,12 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
         (remaining > 0).then(|| {
             view! {
                 <button type="button" class="button button--secondary show-more"
-                    on:click=move |_| shown.update(|n| *n += PAGE_SIZE)>
+                    on:click=move |_| {
+                        let first_new = shown.get_untracked();
+                        shown.update(|n| *n += PAGE_SIZE);
+                        // The button moves down; focus goes to the first new card.
+                        focus_later(".activity-card__title a", first_new as u32);
+                    }>
                     {format!("Visa fler aktiviteter ({remaining} till)")}
                 </button>
             }

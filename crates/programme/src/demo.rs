@@ -86,6 +86,15 @@ fn postal_region(county_code: &str) -> u8 {
     }
 }
 
+/// "Data och AI" inside a sentence: "data och AI".
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// Whether the Monday-to-Friday week from `monday` touches 21 December–6 January.
 fn is_holiday_week(monday: NaiveDate) -> bool {
     let friday = monday + Duration::days(4);
@@ -366,7 +375,8 @@ const DURATIONS_MIN: &[i64] = &[45, 60, 60, 90, 90, 120, 180];
 /// `starts_on`: about a third digital, some hybrid, all 21 län, a few cancelled.
 pub fn activities(starts_on: NaiveDate, count: usize) -> Vec<Activity> {
     let monday = starts_on - Duration::days(i64::from(starts_on.weekday().num_days_from_monday()));
-    let mut rng = Rng(0x1A0_7E55_2026);
+    // Seeded by the week, so two demo editions never share activity ids.
+    let mut rng = Rng(0x1A0_7E55_2026 ^ u64::from(monday.num_days_from_ce().unsigned_abs()));
     (0..count).map(|i| activity(&mut rng, monday, i)).collect()
 }
 
@@ -549,13 +559,13 @@ fn activity(rng: &mut Rng, monday: NaiveDate, index: usize) -> Activity {
     } else {
         format!(
             "{form} om {} med exempel från {}.",
-            theme.label().to_lowercase(),
+            lower_first(theme.label()),
             organisers[0].name
         )
     };
     let audience_text = audiences
         .iter()
-        .map(|a| a.label().to_lowercase())
+        .map(|a| lower_first(a.label()))
         .collect::<Vec<_>>()
         .join(", ");
     let place_text = match format {
@@ -570,7 +580,7 @@ fn activity(rng: &mut Rng, monday: NaiveDate, index: usize) -> Activity {
         "Vi berättar om vad vi har gjort, vad som fungerade och vad vi skulle göra \
          annorlunda i dag. Därefter finns tid för frågor och samtal.\n\nAktiviteten passar dig som \
          är intresserad av {} och vänder sig främst till {audience_text}. {place_text}",
-        theme.label().to_lowercase()
+        lower_first(theme.label())
     );
 
     let signup_url = rng
@@ -609,6 +619,16 @@ mod tests {
     use super::*;
     use crate::time::to_stockholm;
     use std::collections::HashSet;
+
+    #[test]
+    fn demo_weeks_do_not_share_activity_ids() {
+        // Regression: a new demo week reused the old week's ids, and the server
+        // could not store it.
+        let a = activities(sample_edition().starts_on, 50);
+        let b = activities(sample_edition().starts_on + Duration::weeks(1), 50);
+        let ids: HashSet<_> = a.iter().map(|x| x.id.as_str()).collect();
+        assert!(b.iter().all(|x| !ids.contains(x.id.as_str())));
+    }
 
     #[test]
     fn the_demo_is_deterministic() {

@@ -63,6 +63,7 @@ impl ProgrammeFilter {
         for (key, value) in pairs {
             filter.set(key.as_ref(), value.as_ref())?;
         }
+        filter.complete_region();
         Ok(filter)
     }
 
@@ -78,7 +79,16 @@ impl ProgrammeFilter {
             // A bad value leaves that field as it was: unset.
             let _ = filter.set(key.as_ref(), value.as_ref());
         }
+        filter.complete_region();
         filter
+    }
+
+    /// A kommun without its län (a hand-made link) gets the län, so the filters
+    /// show what narrows the list.
+    fn complete_region(&mut self) {
+        if self.region.is_none() {
+            self.region = self.municipality.as_ref().map(|m| m[..2].to_owned());
+        }
     }
 
     /// Sets one parameter from its URL value; an empty value clears it.
@@ -374,13 +384,6 @@ impl Programme {
             .collect()
     }
 
-    /// The days that have activities, first to last.
-    pub fn days(&self) -> Vec<NaiveDate> {
-        let mut days: Vec<NaiveDate> = self.facets.iter().map(|f| f.day).collect();
-        days.dedup();
-        days
-    }
-
     /// Groups activities, given by position and in start order, into days.
     pub fn group_by_day(&self, indices: &[usize]) -> Vec<DayGroup<'_>> {
         self.day_groups(indices)
@@ -543,7 +546,7 @@ mod tests {
                 .iter()
                 .any(|a| a.id == first.id)
         );
-        let organiser = first.organiser_name().to_lowercase();
+        let organiser = first.organisers[0].name.to_lowercase();
         assert!(
             p.filter(&filter(&[("q", &organiser)]))
                 .iter()
@@ -557,7 +560,7 @@ mod tests {
     #[test]
     fn a_day_filter_keeps_that_stockholm_day_only() {
         let p = programme();
-        let day = p.days()[2];
+        let day = to_stockholm(&p.activities()[100].starts_at).date_naive();
         let hits = p.filter(&ProgrammeFilter {
             day: Some(day),
             ..Default::default()
@@ -616,6 +619,14 @@ mod tests {
                 ..Default::default()
             }
         );
+    }
+
+    #[test]
+    fn a_kommun_alone_brings_its_län() {
+        let f = filter(&[("municipality", "2480")]);
+        assert_eq!(f.region.as_deref(), Some("24"));
+        let lenient = ProgrammeFilter::from_pairs_lenient([("municipality", "1280")]);
+        assert_eq!(lenient.region.as_deref(), Some("12"));
     }
 
     #[test]

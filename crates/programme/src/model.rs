@@ -275,20 +275,19 @@ impl Activity {
 
     /// Where the activity is, in words: "Kommun, Län", "Digitalt", or both for hybrid.
     pub fn place_label(&self) -> String {
-        let on_site = self.municipality().map(|m| {
-            let county = crate::regions::county(m.county_code()).map_or("", |c| c.name);
-            format!("{}, {}", m.name, county)
-        });
+        let on_site = self.municipality().map_or_else(
+            // An unknown kommun code: the venue's own town is still a place.
+            || self.venue.as_ref().map(|venue| venue.city.clone()),
+            |m| {
+                let county = crate::regions::county(m.county_code()).map_or("", |c| c.name);
+                Some(format!("{}, {}", m.name, county))
+            },
+        );
         match (self.format, on_site) {
             (ActivityFormat::Digital, _) | (_, None) => "Digitalt".to_owned(),
             (ActivityFormat::Physical, Some(place)) => place,
             (ActivityFormat::Hybrid, Some(place)) => format!("{place} och digitalt"),
         }
-    }
-
-    /// The main organiser's name.
-    pub fn organiser_name(&self) -> &str {
-        self.organisers.first().map_or("", |o| o.name.as_str())
     }
 
     /// Every organiser, the Swedish way: "A", "A och B", "A, B och C".

@@ -34,7 +34,7 @@ impl Municipality {
             "Gotland" => "Region Gotland".to_owned(),
             "Falun" => "Falu kommun".to_owned(),
             "Kalmar" | "Orust" => format!("{} kommun", self.name),
-            name if name.ends_with(['a', 'e', 'i', 'o', 'u', 'y', 'å', 'ä', 'ö', 's']) => {
+            name if name.ends_with(['a', 'e', 'i', 'o', 'u', 'y', 'å', 'ä', 'ö', 's', 'x']) => {
                 format!("{name} kommun")
             }
             name => format!("{name}s kommun"),

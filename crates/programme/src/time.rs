@@ -6,7 +6,7 @@
 
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
-    Timelike, Utc, Weekday,
+    Timelike, Utc,
 };
 
 const WINTER_SECONDS: i32 = 3600;
@@ -136,7 +136,11 @@ pub fn parse_moment(text: &str) -> Option<DateTime<FixedOffset>> {
     let offset_seconds = match rest.as_bytes() {
         [b'Z' | b'z'] => 0,
         [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-            let seconds = (digits(&rest[1..3])? * 3600 + digits(&rest[4..6])? * 60) as i32;
+            let (hours, minutes) = (digits(&rest[1..3])?, digits(&rest[4..6])?);
+            if minutes > 59 {
+                return None;
+            }
+            let seconds = (hours * 3600 + minutes * 60) as i32;
             if *sign == b'-' { -seconds } else { seconds }
         }
         _ => return None,
@@ -259,11 +263,6 @@ pub fn format_time_span(
     let start = to_stockholm(starts_at);
     let end = to_stockholm(ends_at);
     format!("{}–{}", format_time(start.time()), format_time(end.time()))
-}
-
-/// The weekday of a date, for grouping and tests.
-pub fn weekday_name(weekday: Weekday) -> &'static str {
-    WEEKDAYS[weekday.num_days_from_monday() as usize]
 }
 
 #[cfg(test)]

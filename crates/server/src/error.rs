@@ -43,7 +43,7 @@ impl IntoResponse for ApiError {
             ApiError::NotFound(message) => json!({ "error": "not_found", "message": message }),
             ApiError::InvalidFilter(e) => json!({
                 "error": "invalid_filter",
-                "message": format!("Filtret {} har ett värde som inte finns: {:?}.", e.param, e.value),
+                "message": format!("Filtret ”{}” har ett ogiltigt värde: ”{}”.", e.param, e.value),
                 "fields": { e.param: ["invalid"] },
             }),
             ApiError::MethodNotAllowed => json!({

@@ -67,8 +67,12 @@ impl AppState {
                 _ => (demo::edition_for(today), true),
             },
         };
-        if is_demo && let Some(opens) = config.programme_opens_on {
-            edition.programme_opens_on = opens;
+        if is_demo {
+            // The demo's programme is open unless IV_PROGRAMME_OPENS_ON says
+            // otherwise, also after a start that said otherwise.
+            edition.programme_opens_on = config
+                .programme_opens_on
+                .unwrap_or_else(|| edition.programme_opens_on.min(today));
         }
         let stored = storage.make_current(edition, is_demo).await?;
         if stored.is_demo && storage.count_activities(stored.id).await? == 0 {
@@ -149,7 +153,7 @@ impl RunningServer {
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     if !config.dist_dir.join("index.html").exists() {
         tracing::warn!(
-            "no built web app in {} (IV_DIST_DIR): only the API is served; build it with `trunk build --release`",
+            "no built web app in {} (IV_DIST_DIR): only the API is served; build it with scripts/build-app.sh",
             config.dist_dir.display()
         );
     }

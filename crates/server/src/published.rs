@@ -53,15 +53,16 @@ pub fn list_body(activities: &[&Activity]) -> Vec<u8> {
         .expect("activities always serialise: they hold only strings, dates and enums")
 }
 
-/// A strong ETag from the body's 64-bit FNV-1a hash: the same bytes give the same
-/// tag on every server, so several servers behind a load balancer agree.
+/// A weak ETag from the body's 64-bit FNV-1a hash: the same bytes give the same
+/// tag on every server, so several servers behind a load balancer agree. Weak,
+/// because the same content is also sent brotli- or gzip-compressed.
 pub fn etag_of(body: &[u8]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in body {
         hash ^= u64::from(*byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("\"{hash:016x}-{:x}\"", body.len())
+    format!("W/\"{hash:016x}-{:x}\"", body.len())
 }
 
 /// Quality 9 rather than 11: within a few per cent of the smallest, in a fraction

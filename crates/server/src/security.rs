@@ -20,8 +20,13 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
         let Some(close) = body.find("</script>") else {
             break;
         };
-        if !tag.contains(" src=") {
-            let digest = Sha256::digest(&body.as_bytes()[..close]);
+        let has_src = tag
+            .split(|c: char| c.is_ascii_whitespace())
+            .any(|attribute| attribute.starts_with("src="));
+        if !has_src {
+            // The browser hashes the script as parsed: line ends made LF.
+            let script = body[..close].replace("\r\n", "\n").replace('\r', "\n");
+            let digest = Sha256::digest(script.as_bytes());
             let encoded = base64::engine::general_purpose::STANDARD.encode(digest);
             hashes.push(format!("'sha256-{encoded}'"));
         }

@@ -78,7 +78,9 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     let immutable = is_hashed_asset(request.uri().path());
     let mut response = next.run(request).await;
     if !response.headers().contains_key(header::CACHE_CONTROL) {
-        let value = if immutable && response.status().is_success() {
+        // A 304 refreshes the stored headers: it must keep saying immutable.
+        let status = response.status();
+        let value = if immutable && (status.is_success() || status == StatusCode::NOT_MODIFIED) {
             IMMUTABLE
         } else {
             "no-cache"
@@ -90,19 +92,30 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Whether the request's Accept-Encoding takes this encoding.
+/// Whether the request's Accept-Encoding takes this encoding: named (or `*`)
+/// with a quality above zero.
 pub(crate) fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
-    headers
+    let mut named = None;
+    let mut any = None;
+    for item in headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';');
-            let name = parts.next().unwrap_or_default().trim();
-            let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
-            name.eq_ignore_ascii_case(encoding) && !refused
-        })
+    {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let quality = parts
+            .filter_map(|p| p.split_once('='))
+            .find(|(key, _)| key.trim().eq_ignore_ascii_case("q"))
+            .map_or(1.0, |(_, q)| q.trim().parse::<f32>().unwrap_or(0.0));
+        if name.eq_ignore_ascii_case(encoding) {
+            named = Some(quality);
+        } else if name == "*" {
+            any = Some(quality);
+        }
+    }
+    named.or(any).is_some_and(|q| q > 0.0)
 }
 
 /// The app shell, for `/` and every deep link. A missing *file* (a name with an

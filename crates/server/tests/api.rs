@@ -470,10 +470,27 @@ async fn hashed_build_files_are_cached_for_a_year_and_the_shell_is_revalidated()
     let again = get_with(&app, "/", header::IF_NONE_MATCH, &etag).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
 
-    // A missing hashed file is a 404-free fallback to the shell, never cached for a year.
+    // A build file that is gone (an older deployment's) is a 404, not the shell
+    // cached for a year under the file's name.
     let missing = app.get("/gone-0123456789abcdef.js").await;
-    assert_ne!(
-        missing.headers[header::CACHE_CONTROL],
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.headers[header::CACHE_CONTROL], "no-cache");
+
+    // Revalidating a hashed file keeps it immutable.
+    let modified = asset.headers[header::LAST_MODIFIED]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let revalidated = get_with(
+        &app,
+        "/app-0123456789abcdef.js",
+        header::IF_MODIFIED_SINCE,
+        &modified,
+    )
+    .await;
+    assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        revalidated.headers[header::CACHE_CONTROL],
         "public, max-age=31536000, immutable"
     );
 }
@@ -599,4 +616,48 @@ async fn without_a_built_app_the_server_says_so_in_swedish() {
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(String::from_utf8_lossy(&reply.body).contains("Webbappen är inte byggd"));
     assert_eq!(app.get("/api/edition").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_passed_demo_week_makes_way_for_a_new_one_on_restart() {
+    // Regression: every demo week had the same activity ids, so storing a new
+    // week next to a passed one failed and the server no longer started.
+    use server::storage::{SqliteStorage, Storage};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let storage = SqliteStorage::open(&data).await.unwrap();
+    let past = programme::demo::edition_for(NaiveDate::from_ymd_opt(2025, 9, 1).unwrap());
+    let stored = storage.make_current(past.clone(), true).await.unwrap();
+    let old = programme::demo::activities(past.starts_on, programme::demo::DEMO_ACTIVITY_COUNT);
+    let old_ids: Vec<String> = old.iter().map(|a| a.id.clone()).collect();
+    storage.insert_activities(stored.id, old).await.unwrap();
+    drop(storage);
+
+    let state = AppState::open(Config::with_data_dir(&data)).await.unwrap();
+    let published = state.published();
+    assert!(published.edition.starts_on > today_in_stockholm(chrono::Utc::now()));
+    assert_eq!(
+        published.programme.activities().len(),
+        programme::demo::DEMO_ACTIVITY_COUNT
+    );
+    assert!(
+        published
+            .programme
+            .activities()
+            .iter()
+            .all(|a| !old_ids.contains(&a.id))
+    );
+}
+
+#[tokio::test]
+async fn a_programme_closed_by_setting_opens_again_when_the_setting_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut closed = Config::with_data_dir(&data);
+    closed.programme_opens_on = Some(today_in_stockholm(chrono::Utc::now()) + Duration::days(30));
+    let state = AppState::open(closed).await.unwrap();
+    assert!(!state.published().edition.programme_is_open(state.today()));
+    drop(state);
+    let state = AppState::open(Config::with_data_dir(&data)).await.unwrap();
+    assert!(state.published().edition.programme_is_open(state.today()));
 }

@@ -31,15 +31,17 @@ async fn api_method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }
 
-/// Whether the request's If-None-Match names this ETag (or `*`).
+/// Whether the request's If-None-Match names this ETag (or `*`), compared
+/// weakly as RFC 9110 asks for If-None-Match.
 pub(crate) fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    let ours = etag.trim_start_matches("W/");
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
         .map(|tag| tag.trim().trim_start_matches("W/"))
-        .any(|tag| tag == etag || tag == "*")
+        .any(|tag| tag == ours || tag == "*")
 }
 
 /// A JSON body with its ETag, or 304 when the client has it already. Lists must be
@@ -50,7 +52,11 @@ fn json_with_etag(headers: &HeaderMap, etag: &str, body: impl Into<Bytes>) -> Re
     if etag_matches(headers, etag) {
         return (
             axum::http::StatusCode::NOT_MODIFIED,
-            [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
+            [
+                (header::ETAG, etag_value),
+                (header::CACHE_CONTROL, cache),
+                (header::VARY, HeaderValue::from_static("accept-encoding")),
+            ],
         )
             .into_response();
     }
@@ -62,6 +68,7 @@ fn json_with_etag(headers: &HeaderMap, etag: &str, body: impl Into<Bytes>) -> Re
             ),
             (header::ETAG, etag_value),
             (header::CACHE_CONTROL, cache),
+            (header::VARY, HeaderValue::from_static("accept-encoding")),
         ],
         body.into(),
     )
