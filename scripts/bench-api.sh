@@ -5,7 +5,12 @@
 # has one core and wrk (one thread, 32 connections) the other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+if ! command -v wrk >/dev/null; then
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq wrk
+fi
 . scripts/bench-server.sh
 
 etag="$(curl -fsI "$BASE/api/activities" | awk -F': ' 'tolower($1) == "etag" { print $2 }' | tr -d '\r')"

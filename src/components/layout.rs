@@ -5,16 +5,20 @@ use wasm_bindgen::JsCast;
 
 use crate::AppRoute;
 
+fn home() -> String {
+    AppRoute::Programme(Default::default()).path()
+}
+
 /// The site's header, on every page.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="site-header__inner">
-                <A href="/" attr:class="site-name">"Innovationsveckan"</A>
+                <A href=home() attr:class="site-name">"Innovationsveckan"</A>
                 <nav aria-label="Huvudmeny">
                     <ul>
-                        <li><A href="/">"Programmet"</A></li>
+                        <li><A href=home()>"Programmet"</A></li>
                     </ul>
                 </nav>
             </div>

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::use_page_title;
+use crate::AppRoute;
 
 /// Shown for an address the app does not have.
 #[component]
@@ -11,7 +12,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <div class="page">
             <h1>"Sidan finns inte"</h1>
             <p>"Adressen kan vara felstavad, eller så har sidan flyttats."</p>
-            <p><A href="/">"Gå till programmet"</A></p>
+            <p><A href=AppRoute::Programme(Default::default()).path()>"Gå till programmet"</A></p>
         </div>
     }
 }

@@ -217,11 +217,7 @@ impl Facets {
         Facets {
             day: to_stockholm(&activity.starts_at).date_naive(),
             format: activity.format,
-            municipality: activity
-                .venue
-                .as_ref()
-                .filter(|_| activity.format.has_venue())
-                .and_then(|venue| venue.municipality_code.parse().ok()),
+            municipality: activity.municipality().and_then(|m| m.code.parse().ok()),
             themes: activity.themes.iter().fold(0, |bits, t| bits | t.bit()),
             audiences: activity.audiences.iter().fold(0, |bits, a| bits | a.bit()),
         }
@@ -420,7 +416,11 @@ fn search_text(activity: &Activity) -> String {
         text.push('\n');
         text.push_str(&organiser.name);
     }
-    if let Some(venue) = &activity.venue {
+    if let Some(venue) = activity
+        .venue
+        .as_ref()
+        .filter(|_| activity.format.has_venue())
+    {
         text.push('\n');
         text.push_str(&venue.name);
         text.push('\n');

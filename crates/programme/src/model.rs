@@ -267,9 +267,11 @@ impl Activity {
     }
 
     /// The kommun of the venue, if the activity has one and its code is known.
+    /// Only for activities held on site: a digital one's leftover venue is no place.
     pub fn municipality(&self) -> Option<&'static crate::regions::Municipality> {
         self.venue
             .as_ref()
+            .filter(|_| self.format.has_venue())
             .and_then(|venue| crate::regions::municipality(&venue.municipality_code))
     }
 

@@ -255,14 +255,19 @@ pub fn format_time(time: NaiveTime) -> String {
     format!("{:02}.{:02}", time.hour(), time.minute())
 }
 
-/// "09.00–10.30" in Stockholm time.
+/// "09.00–10.30" in Stockholm time; "22.00–01.00 (dagen efter)" past midnight.
 pub fn format_time_span(
     starts_at: &DateTime<FixedOffset>,
     ends_at: &DateTime<FixedOffset>,
 ) -> String {
     let start = to_stockholm(starts_at);
     let end = to_stockholm(ends_at);
-    format!("{}–{}", format_time(start.time()), format_time(end.time()))
+    let span = format!("{}–{}", format_time(start.time()), format_time(end.time()));
+    match (end.date_naive() - start.date_naive()).num_days() {
+        0 => span,
+        1 => format!("{span} (dagen efter)"),
+        _ => format!("{span} ({})", format_day(end.date_naive())),
+    }
 }
 
 #[cfg(test)]
@@ -357,6 +362,12 @@ mod tests {
         let start = stockholm(date(2026, 10, 5), time(9, 0));
         let end = stockholm(date(2026, 10, 5), time(10, 30));
         assert_eq!(format_time_span(&start, &end), "09.00–10.30");
+        let late = stockholm(date(2026, 10, 5), time(22, 0));
+        let after_midnight = stockholm(date(2026, 10, 6), time(1, 0));
+        assert_eq!(
+            format_time_span(&late, &after_midnight),
+            "22.00–01.00 (dagen efter)"
+        );
     }
 
     #[test]
