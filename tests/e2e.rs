@@ -111,11 +111,21 @@ async fn open_programme(client: &Client, url: &str) {
     wait_for_programme(client).await;
 }
 
-/// Waits until the URL's query string satisfies `check`.
+/// Waits until the URL's query string satisfies `check`, and then until the list
+/// has caught up with it (it follows just after the next paint).
 async fn wait_for_query(client: &Client, what: &str, check: impl Fn(&str) -> bool) {
     eventually(what, || async {
         let url = client.current_url().await.map_err(|e| e.to_string())?;
         Ok(check(url.query().unwrap_or_default()))
+    })
+    .await;
+    eventually("the list to follow the filters", || async {
+        let list = client
+            .find(Locator::Css(".programme"))
+            .await
+            .map_err(|e| e.to_string())?;
+        let busy = list.attr("aria-busy").await.map_err(|e| e.to_string())?;
+        Ok(busy.as_deref() == Some("false"))
     })
     .await;
 }

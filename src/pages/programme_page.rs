@@ -232,7 +232,10 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
                     </button>
                 })}
             </div>
-            <div class="programme">{empty}{list}{show_more}</div>
+            // Busy while the list has not caught up with the filters yet.
+            <div class="programme" aria-busy=move || (url_filter.with(|u| filter.with(|f| u != f))).to_string()>
+                {empty}{list}{show_more}
+            </div>
         </div>
     }
 }
