@@ -8,6 +8,7 @@
 pub mod api;
 mod config;
 pub mod error;
+pub mod http;
 pub mod published;
 pub mod security;
 pub mod storage;

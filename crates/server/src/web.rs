@@ -13,7 +13,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower_http::services::ServeDir;
 
-use crate::published::etag_of;
+use crate::http::Precompressed;
 
 /// `Cache-Control` of files whose name carries their content hash.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -22,31 +22,25 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 #[derive(Debug, Clone)]
 pub struct AppShell {
     /// The HTML, or `None` when the app has not been built.
-    html: Option<Bytes>,
-    brotli: Option<Bytes>,
-    gzip: Option<Bytes>,
-    etag: String,
+    html: Option<Precompressed>,
 }
 
 impl AppShell {
     /// Reads `index.html` (and `.br` / `.gz` beside it, when there) from `dist`.
     pub fn load(dist: &Path) -> Self {
         let read = |name: &str| std::fs::read(dist.join(name)).ok().map(Bytes::from);
-        let html = read("index.html");
-        let etag = etag_of(html.as_deref().unwrap_or_default());
-        AppShell {
-            brotli: html.as_ref().and(read("index.html.br")),
-            gzip: html.as_ref().and(read("index.html.gz")),
-            html,
-            etag,
-        }
+        let html = read("index.html").map(|html| {
+            Precompressed::plain(html, "text/html; charset=utf-8")
+                .with_copies(read("index.html.br"), read("index.html.gz"))
+        });
+        AppShell { html }
     }
 
     /// The HTML as text, for reading its inline scripts.
     pub fn html(&self) -> &str {
         self.html
-            .as_deref()
-            .and_then(|html| std::str::from_utf8(html).ok())
+            .as_ref()
+            .and_then(|html| std::str::from_utf8(&html.identity).ok())
             .unwrap_or_default()
     }
 }
@@ -92,32 +86,6 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Whether the request's Accept-Encoding takes this encoding: named (or `*`)
-/// with a quality above zero.
-pub(crate) fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
-    let mut named = None;
-    let mut any = None;
-    for item in headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-    {
-        let mut parts = item.split(';');
-        let name = parts.next().unwrap_or_default().trim();
-        let quality = parts
-            .filter_map(|p| p.split_once('='))
-            .find(|(key, _)| key.trim().eq_ignore_ascii_case("q"))
-            .map_or(1.0, |(_, q)| q.trim().parse::<f32>().unwrap_or(0.0));
-        if name.eq_ignore_ascii_case(encoding) {
-            named = Some(quality);
-        } else if name == "*" {
-            any = Some(quality);
-        }
-    }
-    named.or(any).is_some_and(|q| q > 0.0)
-}
-
 /// The app shell, for `/` and every deep link. A missing *file* (a name with an
 /// extension, say a build file of an older deployment) is a 404 instead: the
 /// shell under that name would be cached as if it were the file.
@@ -135,7 +103,7 @@ async fn serve_shell(
         )
             .into_response();
     }
-    let Some(html) = shell.html.clone() else {
+    let Some(html) = &shell.html else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -145,33 +113,7 @@ async fn serve_shell(
         )
             .into_response();
     };
-    let etag = HeaderValue::from_str(&shell.etag).expect("an ETag is plain ASCII");
-    if crate::api::etag_matches(&headers, &shell.etag) {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
-    }
-    let (body, encoding) = match (&shell.brotli, &shell.gzip) {
-        (Some(br), _) if accepts(&headers, "br") => (br.clone(), Some("br")),
-        (_, Some(gz)) if accepts(&headers, "gzip") => (gz.clone(), Some("gzip")),
-        _ => (html, None),
-    };
-    let mut response = (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            ),
-            (header::ETAG, etag),
-            (header::VARY, HeaderValue::from_static("accept-encoding")),
-        ],
-        body,
-    )
-        .into_response();
-    if let Some(encoding) = encoding {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-    }
-    response
+    html.respond(&headers)
 }
 
 #[cfg(test)]
@@ -191,16 +133,5 @@ mod tests {
             "/aktivitet/c76ed586-75fe-449f-ab3c-45eed9eed68b"
         ));
         assert!(!is_hashed_asset("/-3a9a4312004f2e8d.js"));
-    }
-
-    #[test]
-    fn an_encoding_with_q_zero_is_refused() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_static("gzip, br;q=0"),
-        );
-        assert!(accepts(&headers, "gzip"));
-        assert!(!accepts(&headers, "br"));
     }
 }

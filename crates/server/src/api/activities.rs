@@ -2,17 +2,16 @@
 //! `GET /api/activities/{id}`.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use programme::ProgrammeFilter;
 
-use super::json_with_etag;
 use crate::AppState;
 use crate::error::ApiError;
-use crate::published::{Published, etag_of, list_body};
-use crate::web::accepts;
+use crate::http::Precompressed;
+use crate::published::{JSON, list_body};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -31,35 +30,13 @@ async fn list_activities(
     ))?;
     let published = state.published();
     if !published.edition.programme_is_open(state.today()) {
-        let body = list_body(&[]);
-        return Ok(json_with_etag(&headers, &etag_of(&body), body));
+        return Ok(Precompressed::plain(list_body(&[]), JSON).respond(&headers));
     }
     if filter.is_empty() {
-        let mut response = json_with_etag(&headers, &published.etag, published.list_json.clone());
-        if response.status() == axum::http::StatusCode::OK {
-            precompressed(&mut response, &headers, &published);
-        }
-        return Ok(response);
+        return Ok(published.list.respond(&headers));
     }
     let body = list_body(&published.programme.filter(&filter));
-    Ok(json_with_etag(&headers, &etag_of(&body), body))
-}
-
-/// Swaps the body for the ready-made brotli or gzip copy when the client takes it
-/// (the compression layer leaves a response with a Content-Encoding alone).
-fn precompressed(response: &mut Response, headers: &HeaderMap, published: &Published) {
-    let (body, encoding) = if accepts(headers, "br") {
-        (published.list_brotli.clone(), "br")
-    } else if accepts(headers, "gzip") {
-        (published.list_gzip.clone(), "gzip")
-    } else {
-        return;
-    };
-    *response.body_mut() = axum::body::Body::from(body);
-    let response_headers = response.headers_mut();
-    response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-    response_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    response_headers.remove(header::CONTENT_LENGTH);
+    Ok(Precompressed::plain(body, JSON).respond(&headers))
 }
 
 /// One published activity.
