@@ -300,14 +300,6 @@ pub fn percent_encode(value: &str) -> String {
     out
 }
 
-/// The activities of one day, in start order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DayGroup<'a> {
-    /// The day, in Stockholm time.
-    pub day: NaiveDate,
-    pub activities: Vec<&'a Activity>,
-}
-
 /// A programme ready to be filtered quickly, again and again: activities sorted by
 /// start, with their filter facets and lower-cased search text prepared once.
 #[derive(Debug, Clone, Default)]
@@ -380,19 +372,8 @@ impl Programme {
             .collect()
     }
 
-    /// Groups activities, given by position and in start order, into days.
-    pub fn group_by_day(&self, indices: &[usize]) -> Vec<DayGroup<'_>> {
-        self.day_groups(indices)
-            .into_iter()
-            .map(|(day, positions)| DayGroup {
-                day,
-                activities: positions.into_iter().map(|i| &self.activities[i]).collect(),
-            })
-            .collect()
-    }
-
-    /// Like [`Programme::group_by_day`], keeping positions: what a keyed list
-    /// in the app renders from.
+    /// Groups activities, given by position and in start order, into days
+    /// (Stockholm time), keeping the positions: what the app's keyed list renders.
     pub fn day_groups(&self, indices: &[usize]) -> Vec<(NaiveDate, Vec<usize>)> {
         let mut groups: Vec<(NaiveDate, Vec<usize>)> = Vec::new();
         for &i in indices {
@@ -576,19 +557,28 @@ mod tests {
     fn groups_are_days_in_order_and_activities_by_start_time() {
         let p = programme();
         let all = p.filter_indices(&ProgrammeFilter::default());
-        let groups = p.group_by_day(&all);
+        let groups = p.day_groups(&all);
         assert_eq!(groups.len(), 5);
-        assert!(groups.windows(2).all(|w| w[0].day < w[1].day));
-        assert_eq!(groups[0].day.weekday(), chrono::Weekday::Mon);
-        for g in &groups {
+        assert!(groups.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(groups[0].0.weekday(), chrono::Weekday::Mon);
+        let activities = p.activities();
+        for (day, positions) in &groups {
             assert!(
-                g.activities
+                positions
                     .windows(2)
-                    .all(|w| w[0].starts_at <= w[1].starts_at)
+                    .all(|w| activities[w[0]].starts_at <= activities[w[1]].starts_at)
+            );
+            assert!(
+                positions
+                    .iter()
+                    .all(|&i| to_stockholm(&activities[i].starts_at).date_naive() == *day)
             );
         }
         assert_eq!(
-            groups.iter().map(|g| g.activities.len()).sum::<usize>(),
+            groups
+                .iter()
+                .map(|(_, positions)| positions.len())
+                .sum::<usize>(),
             all.len()
         );
     }

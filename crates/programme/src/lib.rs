@@ -15,7 +15,7 @@ pub mod model;
 pub mod regions;
 pub mod time;
 
-pub use filter::{DayGroup, FilterError, Programme, ProgrammeFilter};
+pub use filter::{FilterError, Programme, ProgrammeFilter};
 pub use model::{
     Accessibility, AccessibilityFeature, Activity, ActivityFormat, ActivityStatus, Audience,
     Contact, Edition, Online, Organiser, OrganiserKind, Theme, Venue,
