@@ -15,6 +15,11 @@ use programme::demo::DEMO_ACTIVITY_COUNT;
 use serde_json::json;
 use support::{WAIT, cdp, eventually, field, in_browser, text_of};
 
+/// What the field labelled `label` holds now.
+async fn field_value(client: &Client, label: &str) -> Option<String> {
+    field(client, label).await.prop("value").await.unwrap()
+}
+
 async fn card_texts(client: &Client) -> Vec<String> {
     let mut texts = Vec::new();
     for card in client
@@ -239,24 +244,8 @@ async fn county_and_format_narrow_the_list_live_in_the_url_and_survive_a_reload(
             c.refresh().await.unwrap();
             wait_for_programme(&c).await;
             assert_eq!(shown_count(&c).await.unwrap(), n);
-            assert_eq!(
-                field(&c, "Län")
-                    .await
-                    .prop("value")
-                    .await
-                    .unwrap()
-                    .as_deref(),
-                Some("12")
-            );
-            assert_eq!(
-                field(&c, "Format")
-                    .await
-                    .prop("value")
-                    .await
-                    .unwrap()
-                    .as_deref(),
-                Some("digital")
-            );
+            assert_eq!(field_value(&c, "Län").await.as_deref(), Some("12"));
+            assert_eq!(field_value(&c, "Format").await.as_deref(), Some("digital"));
 
             // Back in history undoes the last choice.
             c.back().await.unwrap();
@@ -706,24 +695,8 @@ async fn choosing_all_of_sweden_drops_the_kommun_too() {
             c.goto(&format!("{base}/?municipality=1280")).await.unwrap();
             wait_for_text(&c, ".result-count", "matchar dina filter").await;
             // A kommun alone brings its län, so both choices show.
-            assert_eq!(
-                field(&c, "Län")
-                    .await
-                    .prop("value")
-                    .await
-                    .unwrap()
-                    .as_deref(),
-                Some("12")
-            );
-            assert_eq!(
-                field(&c, "Kommun")
-                    .await
-                    .prop("value")
-                    .await
-                    .unwrap()
-                    .as_deref(),
-                Some("1280")
-            );
+            assert_eq!(field_value(&c, "Län").await.as_deref(), Some("12"));
+            assert_eq!(field_value(&c, "Kommun").await.as_deref(), Some("1280"));
             field(&c, "Län")
                 .await
                 .select_by_label("Hela Sverige")
