@@ -10,13 +10,17 @@
 //! `cargo bench -p programme`.
 
 pub mod demo;
+pub mod draft;
 pub mod filter;
 pub mod model;
 pub mod regions;
+pub mod submission;
 pub mod time;
 
+pub use draft::{Draft, DraftForm, Step};
 pub use filter::{FilterError, Programme, ProgrammeFilter};
 pub use model::{
     Accessibility, AccessibilityFeature, Activity, ActivityFormat, ActivityStatus, Audience,
     Contact, Edition, Online, Organiser, OrganiserKind, Theme, Venue,
 };
+pub use submission::{ErrorCode, FieldErrors, Submission};

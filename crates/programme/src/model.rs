@@ -184,6 +184,7 @@ impl Edition {
 
 /// A place where an activity is held.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Venue {
     /// The venue's name, for example "Stadshuset, sal B".
     pub name: String,
@@ -196,6 +197,7 @@ pub struct Venue {
 
 /// How to attend an activity online.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Online {
     /// For example "Microsoft Teams" or "Webbsändning".
     pub platform: String,
@@ -204,6 +206,7 @@ pub struct Online {
 
 /// An organising or participating organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Organiser {
     pub name: String,
     pub kind: OrganiserKind,
@@ -211,6 +214,7 @@ pub struct Organiser {
 
 /// Whom the public contacts about an activity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Contact {
     pub name: String,
     pub email: String,
@@ -220,6 +224,7 @@ pub struct Contact {
 
 /// What an activity offers for accessibility.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Accessibility {
     #[serde(default)]
     pub features: Vec<AccessibilityFeature>,

@@ -1,0 +1,641 @@
+//! A registration in progress, as the wizard keeps it: every field as the person
+//! typed it (text, not yet parsed), so nothing typed is ever lost, stored as
+//! versioned JSON in the browser. It becomes a [`Submission`] when it is sent.
+
+use chrono::{DateTime, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    Accessibility, AccessibilityFeature, ActivityFormat, Audience, Contact, Online, Organiser,
+    OrganiserKind, Theme, Venue,
+};
+use crate::submission::{ErrorCode, FieldErrors, Submission};
+use crate::{Edition, time};
+
+/// The version of the stored draft format. A draft of another version is not
+/// guessed at: it is kept aside and the person is told.
+pub const DRAFT_VERSION: u32 = 1;
+
+/// The wizard's steps, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Step {
+    #[default]
+    Organiser,
+    Activity,
+    TimePlace,
+    Contact,
+    Review,
+}
+
+impl Step {
+    pub const ALL: [Step; 5] = [
+        Step::Organiser,
+        Step::Activity,
+        Step::TimePlace,
+        Step::Contact,
+        Step::Review,
+    ];
+
+    /// The step's part of the address: `/anmal/{id}/{slug}`.
+    pub const fn slug(self) -> &'static str {
+        match self {
+            Step::Organiser => "arrangor",
+            Step::Activity => "aktivitet",
+            Step::TimePlace => "tid-och-plats",
+            Step::Contact => "kontakt",
+            Step::Review => "granska",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|step| step.slug() == slug)
+    }
+
+    /// The step's heading.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Step::Organiser => "Arrangör",
+            Step::Activity => "Aktivitet",
+            Step::TimePlace => "Tid och plats",
+            Step::Contact => "Anmälan och kontakt",
+            Step::Review => "Granska och skicka",
+        }
+    }
+
+    /// 1 for the first step.
+    pub fn number(self) -> usize {
+        self as usize + 1
+    }
+
+    pub fn next(self) -> Option<Step> {
+        Step::ALL.get(self as usize + 1).copied()
+    }
+
+    pub fn previous(self) -> Option<Step> {
+        (self as usize).checked_sub(1).map(|i| Step::ALL[i])
+    }
+
+    /// The step where a form field is filled in.
+    pub fn of_field(field: &str) -> Step {
+        let head = field.split(['.', '[']).next().unwrap_or_default();
+        match head {
+            "organisers" => Step::Organiser,
+            "title" | "summary" | "description" | "themes" | "audiences" | "language" => {
+                Step::Activity
+            }
+            "day" | "starts_at" | "ends_at" | "format" | "venue" | "online" => Step::TimePlace,
+            "contact" | "signup_url" | "accessibility" | "submitter_email" => Step::Contact,
+            _ => Step::Review,
+        }
+    }
+}
+
+impl Serialize for Step {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.slug())
+    }
+}
+
+impl<'de> Deserialize<'de> for Step {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Step, D::Error> {
+        // An unknown step (from a later version) starts over at the first one.
+        let slug = String::deserialize(d)?;
+        Ok(Step::from_slug(&slug).unwrap_or_default())
+    }
+}
+
+/// One organiser row of the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrganiserInput {
+    pub name: String,
+    /// An [`OrganiserKind`] key, or empty before one is chosen.
+    pub kind: String,
+}
+
+/// Every field of the wizard, as typed. Fields missing from a stored draft
+/// (written before the field existed) are empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DraftForm {
+    pub organisers: Vec<OrganiserInput>,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub themes: Vec<String>,
+    pub audiences: Vec<String>,
+    pub language: String,
+    /// "2026-10-05"
+    pub day: String,
+    /// "09.00", as typed.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub format: String,
+    pub venue_name: String,
+    pub street_address: String,
+    pub postal_code: String,
+    pub city: String,
+    pub municipality_code: String,
+    pub platform: String,
+    pub online_url: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub signup_url: String,
+    pub accessibility_features: Vec<String>,
+    pub accessibility_note: String,
+    pub submitter_email: String,
+    pub consent: bool,
+}
+
+impl Default for DraftForm {
+    fn default() -> Self {
+        DraftForm {
+            organisers: vec![OrganiserInput::default()],
+            title: String::new(),
+            summary: String::new(),
+            description: String::new(),
+            themes: Vec::new(),
+            audiences: Vec::new(),
+            language: "sv".into(),
+            day: String::new(),
+            starts_at: String::new(),
+            ends_at: String::new(),
+            format: String::new(),
+            venue_name: String::new(),
+            street_address: String::new(),
+            postal_code: String::new(),
+            city: String::new(),
+            municipality_code: String::new(),
+            platform: String::new(),
+            online_url: String::new(),
+            contact_name: String::new(),
+            contact_email: String::new(),
+            contact_phone: String::new(),
+            signup_url: String::new(),
+            accessibility_features: Vec::new(),
+            accessibility_note: String::new(),
+            submitter_email: String::new(),
+            consent: false,
+        }
+    }
+}
+
+/// A stored draft: its id (also the submission's idempotency key), where the
+/// person was, when it last changed, and the form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub version: u32,
+    pub id: String,
+    #[serde(default)]
+    pub step: Step,
+    /// Milliseconds since 1970 (the browser's clock).
+    #[serde(default)]
+    pub updated_at: i64,
+    #[serde(default)]
+    pub form: DraftForm,
+}
+
+/// Why a stored draft cannot be used as it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DraftProblem {
+    #[error("the draft is not readable: {0}")]
+    Corrupt(String),
+    #[error("the draft has format version {0}, this app reads version {DRAFT_VERSION}")]
+    OtherVersion(u32),
+}
+
+impl Draft {
+    pub fn new(id: String, now_ms: i64) -> Draft {
+        Draft {
+            version: DRAFT_VERSION,
+            id,
+            step: Step::Organiser,
+            updated_at: now_ms,
+            form: DraftForm::default(),
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("a draft holds only strings and numbers")
+    }
+
+    /// Reads a stored draft, telling a draft of another version from a broken one.
+    pub fn decode(text: &str) -> Result<Draft, DraftProblem> {
+        #[derive(Deserialize)]
+        struct Envelope {
+            version: u32,
+        }
+        let envelope: Envelope =
+            serde_json::from_str(text).map_err(|e| DraftProblem::Corrupt(e.to_string()))?;
+        if envelope.version != DRAFT_VERSION {
+            return Err(DraftProblem::OtherVersion(envelope.version));
+        }
+        serde_json::from_str(text).map_err(|e| DraftProblem::Corrupt(e.to_string()))
+    }
+
+    /// A name for lists: the title, or a stand-in before there is one.
+    pub fn display_title(&self) -> String {
+        match self.form.title.trim() {
+            "" => "Aktivitet utan titel".to_owned(),
+            title => title.to_owned(),
+        }
+    }
+}
+
+/// Reads a clock time the way people write it: "9", "09", "9.30", "09:30", "0930".
+pub fn parse_clock(text: &str) -> Option<NaiveTime> {
+    let text = text.trim();
+    let (hours, minutes) = match text.split_once(['.', ':']) {
+        Some((h, m)) if m.len() == 2 => (h, m),
+        Some(_) => return None,
+        None if text.len() <= 2 => (text, "00"),
+        None if text.len() == 4 => text.split_at(2),
+        None => return None,
+    };
+    if hours.is_empty() || hours.len() > 2 {
+        return None;
+    }
+    let number = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    NaiveTime::from_hms_opt(number(hours)?, number(minutes)?, 0)
+}
+
+impl DraftForm {
+    /// The submission this form describes, or what keeps it from being one.
+    /// Only fields that cannot be read at all are reported here; the rules
+    /// themselves are [`Submission::validate`]'s.
+    fn parse(&self) -> (Option<Submission>, FieldErrors) {
+        let mut errors = FieldErrors::default();
+        let format = ActivityFormat::from_key(&self.format);
+        if format.is_none() {
+            errors.add("format", ErrorCode::Required);
+        }
+        let day = time::parse_date(&self.day);
+        if day.is_none() {
+            errors.add("day", ErrorCode::Required);
+        }
+        let mut clock = |field: &str, text: &str| {
+            let parsed = parse_clock(text);
+            if text.trim().is_empty() {
+                errors.add(field, ErrorCode::Required);
+            } else if parsed.is_none() {
+                errors.add(field, ErrorCode::InvalidTime);
+            }
+            parsed
+        };
+        let starts = clock("starts_at", &self.starts_at);
+        let ends = clock("ends_at", &self.ends_at);
+        let mut organisers = Vec::new();
+        for (index, row) in self.organisers.iter().enumerate() {
+            let blank = row.name.trim().is_empty() && row.kind.is_empty();
+            if blank && index > 0 {
+                continue; // an added co-organiser row left empty
+            }
+            match OrganiserKind::from_key(&row.kind) {
+                Some(kind) => organisers.push(Organiser {
+                    name: row.name.clone(),
+                    kind,
+                }),
+                None => errors.add(format!("organisers[{index}].kind"), ErrorCode::Required),
+            }
+        }
+        let (Some(format), Some(day), Some(starts), Some(ends)) = (format, day, starts, ends)
+        else {
+            return (None, errors);
+        };
+        if !errors.is_empty() {
+            return (None, errors);
+        }
+        let optional = |text: &str| Some(text.to_owned()).filter(|t| !t.trim().is_empty());
+        let submission = Submission {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            description: self.description.clone(),
+            starts_at: time::stockholm(day, starts),
+            ends_at: time::stockholm(day, ends),
+            format,
+            venue: format.has_venue().then(|| Venue {
+                name: self.venue_name.clone(),
+                street_address: self.street_address.clone(),
+                postal_code: self.postal_code.clone(),
+                city: self.city.clone(),
+                municipality_code: self.municipality_code.clone(),
+            }),
+            online: format.is_online().then(|| Online {
+                platform: self.platform.clone(),
+                url: self.online_url.clone(),
+            }),
+            themes: self
+                .themes
+                .iter()
+                .filter_map(|k| Theme::from_key(k))
+                .collect(),
+            audiences: self
+                .audiences
+                .iter()
+                .filter_map(|k| Audience::from_key(k))
+                .collect(),
+            language: self.language.clone(),
+            organisers,
+            contact: Contact {
+                name: self.contact_name.clone(),
+                email: self.contact_email.clone(),
+                phone: optional(&self.contact_phone),
+            },
+            signup_url: optional(&self.signup_url),
+            accessibility: Accessibility {
+                features: self
+                    .accessibility_features
+                    .iter()
+                    .filter_map(|k| AccessibilityFeature::from_key(k))
+                    .collect(),
+                note: optional(&self.accessibility_note),
+            },
+            submitter_email: self.submitter_email.clone(),
+        };
+        (Some(submission), errors)
+    }
+
+    /// What is wrong in the whole form, keyed by the form's field names (which are
+    /// the API's, plus `day` and `consent`).
+    pub fn validate(&self, edition: &Edition, now: DateTime<Utc>) -> FieldErrors {
+        let (submission, mut errors) = self.parse();
+        match submission {
+            Some(submission) => errors.extend(submission.validate(edition, now)),
+            None => {
+                // Check what can be checked without the unreadable parts, by
+                // completing them with stand-ins and dropping what they affect.
+                let mut complete = self.clone();
+                complete.format = "hybrid".into();
+                complete.day = edition.starts_on.to_string();
+                complete.starts_at = "10.00".into();
+                complete.ends_at = "11.00".into();
+                for row in &mut complete.organisers {
+                    if OrganiserKind::from_key(&row.kind).is_none() {
+                        row.kind = OrganiserKind::Other.key().into();
+                    }
+                }
+                if let (Some(s), _) = complete.parse() {
+                    let guessed_format = ActivityFormat::from_key(&self.format).is_none();
+                    let guessed_kind = errors.iter().any(|(f, _)| f.ends_with(".kind"));
+                    for (field, codes) in s.validate(edition, far_before(edition)).0 {
+                        let guessed = (guessed_format
+                            && (field.starts_with("venue") || field.starts_with("online")))
+                            || field == "starts_at"
+                            || field == "ends_at"
+                            || (guessed_kind && field == "organisers");
+                        if !guessed {
+                            for code in codes {
+                                errors.add(field.clone(), code);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(day) = time::parse_date(&self.day)
+            && (day < edition.starts_on || day > edition.ends_on)
+        {
+            errors.add("day", ErrorCode::OutsideEdition);
+            errors.0.remove("starts_at");
+        }
+        if !self.consent {
+            errors.add("consent", ErrorCode::Required);
+        }
+        errors
+    }
+
+    /// What is wrong on one step of the wizard.
+    pub fn validate_step(&self, step: Step, edition: &Edition, now: DateTime<Utc>) -> FieldErrors {
+        let mut errors = self.validate(edition, now);
+        errors.0.retain(|field, _| Step::of_field(field) == step);
+        errors
+    }
+
+    /// The submission to send, if the whole form is valid.
+    pub fn to_submission(
+        &self,
+        edition: &Edition,
+        now: DateTime<Utc>,
+    ) -> Result<Submission, FieldErrors> {
+        let errors = self.validate(edition, now);
+        match self.parse() {
+            (Some(submission), _) if errors.is_empty() => Ok(submission.normalized()),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A moment long before the edition, so "already started" never applies.
+fn far_before(edition: &Edition) -> DateTime<Utc> {
+    let day = edition.starts_on - chrono::Days::new(365);
+    DateTime::<Utc>::from_naive_utc_and_offset(day.and_time(NaiveTime::MIN), Utc)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::submission::tests::{edition, valid};
+
+    fn now() -> DateTime<Utc> {
+        time::stockholm(
+            NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+        )
+        .with_timezone(&Utc)
+    }
+
+    fn filled() -> DraftForm {
+        let s = valid();
+        let venue = s.venue.clone().unwrap();
+        let online = s.online.clone().unwrap();
+        DraftForm {
+            organisers: s
+                .organisers
+                .iter()
+                .map(|o| OrganiserInput {
+                    name: o.name.clone(),
+                    kind: o.kind.key().into(),
+                })
+                .collect(),
+            title: s.title.clone(),
+            summary: s.summary.clone(),
+            description: s.description.clone(),
+            themes: vec!["data_ai".into()],
+            audiences: vec!["staff".into()],
+            language: "sv".into(),
+            day: "2026-10-06".into(),
+            starts_at: "9.00".into(),
+            ends_at: "10:30".into(),
+            format: "hybrid".into(),
+            venue_name: venue.name,
+            street_address: venue.street_address,
+            postal_code: venue.postal_code,
+            city: venue.city,
+            municipality_code: venue.municipality_code,
+            platform: online.platform,
+            online_url: online.url,
+            contact_name: s.contact.name.clone(),
+            contact_email: s.contact.email.clone(),
+            contact_phone: s.contact.phone.clone().unwrap(),
+            signup_url: s.signup_url.clone().unwrap(),
+            accessibility_features: Vec::new(),
+            accessibility_note: String::new(),
+            submitter_email: s.submitter_email.clone(),
+            consent: true,
+        }
+    }
+
+    #[test]
+    fn a_filled_form_becomes_the_submission() {
+        let submission = filled().to_submission(&edition(), now()).unwrap();
+        assert_eq!(submission, valid().normalized());
+    }
+
+    #[test]
+    fn clock_times_are_read_the_way_people_write_them() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(parse_clock("9"), t(9, 0));
+        assert_eq!(parse_clock("09.30"), t(9, 30));
+        assert_eq!(parse_clock(" 9:05 "), t(9, 5));
+        assert_eq!(parse_clock("1345"), t(13, 45));
+        assert_eq!(parse_clock("23.59"), t(23, 59));
+        for bad in [
+            "24.00", "9.5", "9.60", "abc", "", "12345", "-1", "9.3a", "+9",
+        ] {
+            assert_eq!(parse_clock(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn each_step_reports_only_its_own_fields() {
+        let mut form = filled();
+        form.title.clear();
+        form.contact_email = "nope".into();
+        form.starts_at = "kvart i nio".into();
+        let on = |step| form.validate_step(step, &edition(), now());
+        assert!(on(Step::Organiser).is_empty());
+        assert_eq!(on(Step::Activity).first("title"), Some(ErrorCode::Required));
+        assert_eq!(
+            on(Step::TimePlace).first("starts_at"),
+            Some(ErrorCode::InvalidTime)
+        );
+        assert_eq!(
+            on(Step::Contact).first("contact.email"),
+            Some(ErrorCode::InvalidEmail)
+        );
+        assert_eq!(on(Step::Activity).0.len(), 1);
+    }
+
+    #[test]
+    fn an_empty_form_says_what_each_step_needs() {
+        let form = DraftForm::default();
+        let organiser = form.validate_step(Step::Organiser, &edition(), now());
+        assert_eq!(
+            organiser.first("organisers[0].name"),
+            Some(ErrorCode::Required)
+        );
+        assert_eq!(
+            organiser.first("organisers[0].kind"),
+            Some(ErrorCode::Required)
+        );
+        let place = form.validate_step(Step::TimePlace, &edition(), now());
+        for field in ["day", "starts_at", "ends_at", "format"] {
+            assert_eq!(place.first(field), Some(ErrorCode::Required), "{field}");
+        }
+        // Without a format, nothing is said about a venue it may not need.
+        assert!(!place.iter().any(|(f, _)| f.starts_with("venue")));
+        let review = form.validate_step(Step::Review, &edition(), now());
+        assert_eq!(review.first("consent"), Some(ErrorCode::Required));
+    }
+
+    #[test]
+    fn the_public_sector_rule_is_on_the_organiser_step() {
+        let mut form = filled();
+        form.organisers[0].kind = "academia".into();
+        let errors = form.validate_step(Step::Organiser, &edition(), now());
+        assert_eq!(errors.first("organisers"), Some(ErrorCode::NoPublicSector));
+        // A blank extra row is ignored, not an error.
+        form.organisers[0].kind = "region".into();
+        form.organisers.push(OrganiserInput::default());
+        assert!(
+            form.validate_step(Step::Organiser, &edition(), now())
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_day_outside_the_week_is_reported_on_the_day() {
+        let mut form = filled();
+        form.day = "2026-10-12".into();
+        let errors = form.validate_step(Step::TimePlace, &edition(), now());
+        assert_eq!(errors.first("day"), Some(ErrorCode::OutsideEdition));
+        assert_eq!(errors.first("starts_at"), None);
+    }
+
+    #[test]
+    fn switching_to_digital_keeps_the_typed_venue_but_does_not_send_it() {
+        let mut form = filled();
+        form.format = "digital".into();
+        let submission = form.to_submission(&edition(), now()).unwrap();
+        assert_eq!(submission.venue, None);
+        assert_eq!(form.venue_name, "Stadshuset, sal B");
+    }
+
+    #[test]
+    fn drafts_round_trip_and_tolerate_missing_fields() {
+        let mut draft = Draft::new("d1".into(), 1_700_000_000_000);
+        draft.form = filled();
+        draft.step = Step::Contact;
+        assert_eq!(Draft::decode(&draft.encode()).unwrap(), draft);
+        let old = r#"{"version":1,"id":"d2","step":"kontakt","form":{"title":"Hej"}}"#;
+        let decoded = Draft::decode(old).unwrap();
+        assert_eq!(decoded.form.title, "Hej");
+        assert_eq!(decoded.form.language, "sv");
+        assert_eq!(decoded.step, Step::Contact);
+        let later_step = r#"{"version":1,"id":"d3","step":"betalning"}"#;
+        assert_eq!(Draft::decode(later_step).unwrap().step, Step::Organiser);
+    }
+
+    #[test]
+    fn old_and_corrupt_drafts_are_told_apart() {
+        assert_eq!(
+            Draft::decode(r#"{"version":0,"id":"x"}"#),
+            Err(DraftProblem::OtherVersion(0))
+        );
+        for broken in [
+            "",
+            "{",
+            "null",
+            r#"{"id":"x"}"#,
+            r#"{"version":1,"id":3}"#,
+            r#"{"version":1,"id":"x","form":{"themes":"all"}}"#,
+        ] {
+            assert!(
+                matches!(Draft::decode(broken), Err(DraftProblem::Corrupt(_))),
+                "{broken}"
+            );
+        }
+    }
+
+    #[test]
+    fn steps_have_addresses_and_order() {
+        for step in Step::ALL {
+            assert_eq!(Step::from_slug(step.slug()), Some(step));
+        }
+        assert_eq!(Step::Organiser.previous(), None);
+        assert_eq!(Step::Review.next(), None);
+        assert_eq!(Step::Contact.next(), Some(Step::Review));
+        assert_eq!(Step::of_field("organisers[2].kind"), Step::Organiser);
+        assert_eq!(Step::of_field("venue.postal_code"), Step::TimePlace);
+        assert_eq!(Step::of_field("accessibility.note"), Step::Contact);
+        assert_eq!(Step::of_field("consent"), Step::Review);
+    }
+}
