@@ -26,6 +26,8 @@ pub mod limits {
     pub const PHONE: usize = 40;
     pub const ACCESSIBILITY_NOTE: usize = 1_000;
     pub const ORGANISERS: usize = 10;
+    /// The operator's reason for rejecting an activity, shown to its organiser.
+    pub const REVIEW_NOTE: usize = 1_000;
     /// The longest an activity may last.
     pub const HOURS: i64 = 12;
 }
@@ -559,6 +561,7 @@ pub fn max_length(field: &str) -> usize {
         "contact.email" | "submitter_email" => limits::EMAIL,
         "contact.phone" => limits::PHONE,
         "accessibility.note" => limits::ACCESSIBILITY_NOTE,
+        "reason" => limits::REVIEW_NOTE,
         _ => limits::NAME,
     }
 }
@@ -596,6 +599,7 @@ pub fn field_label(field: &str) -> &'static str {
         "accessibility.note" => "Mer om tillgängligheten",
         "submitter_email" => "Din e-postadress",
         "consent" => "Godkännande",
+        "reason" => "Skäl",
         _ => "Fältet",
     }
 }
@@ -961,6 +965,10 @@ pub(crate) mod tests {
         assert_eq!(
             error_message("title", ErrorCode::TooLong),
             "Titel får vara högst 120 tecken."
+        );
+        assert_eq!(
+            error_message("reason", ErrorCode::TooLong),
+            "Skäl får vara högst 1000 tecken."
         );
         assert_eq!(
             serde_json::to_string(&ErrorCode::NoPublicSector).unwrap(),
