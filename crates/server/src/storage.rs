@@ -29,6 +29,54 @@ pub enum StorageError {
         "the database has schema version {version}, this server knows {known}: it was made by a newer version"
     )]
     NewerSchema { version: i64, known: i64 },
+    #[error("the published programme could not be rebuilt: {0}")]
+    Rebuild(String),
+}
+
+/// An activity with what only the server and its operators see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRecord {
+    pub activity: Activity,
+    pub edition_id: i64,
+    /// Where the edit link goes; `None` for activities that did not come
+    /// through `POST /api/activities` (the demo's).
+    pub submitter_email: Option<String>,
+    /// The secret that lets the organiser see (and later edit) the activity.
+    pub edit_token: Option<String>,
+    /// Why the operator rejected it, shown to the organiser.
+    pub review_note: Option<String>,
+    /// When it was stored (RFC 3339, UTC).
+    pub created_at: String,
+}
+
+/// A registration to store once per idempotency key.
+#[derive(Debug, Clone)]
+pub struct NewSubmission {
+    pub idempotency_key: String,
+    /// Hex SHA-256 of the normalized submission's JSON: what a repeated request
+    /// is compared by.
+    pub request_hash: String,
+    pub edition_id: i64,
+    pub activity: Activity,
+    pub submitter_email: String,
+    pub edit_token: String,
+}
+
+/// What an idempotency key already stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownSubmission {
+    pub request_hash: String,
+    pub record: ActivityRecord,
+}
+
+/// The result of [`Storage::insert_submission`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmissionOutcome {
+    /// Stored now.
+    Created(ActivityRecord),
+    /// The key was taken already (by an earlier or a concurrent request);
+    /// nothing was stored.
+    Known(KnownSubmission),
 }
 
 /// An edition as stored, with its row id and whether it is the generated demo.
@@ -60,6 +108,34 @@ pub trait Storage: Send + Sync + 'static {
 
     /// The activities of an edition that the public sees: published and cancelled.
     fn public_activities(&self, edition_id: i64) -> StorageFuture<'_, Vec<Activity>>;
+
+    /// What an idempotency key was used for, if it was.
+    fn find_submission(&self, idempotency_key: &str) -> StorageFuture<'_, Option<KnownSubmission>>;
+
+    /// Stores a registration under its idempotency key, unless the key is taken:
+    /// then nothing is stored and the earlier registration is returned. Atomic,
+    /// also against concurrent requests with the same key.
+    fn insert_submission(&self, submission: NewSubmission) -> StorageFuture<'_, SubmissionOutcome>;
+
+    /// One activity with its private fields, in any edition and status.
+    fn find_activity(&self, id: &str) -> StorageFuture<'_, Option<ActivityRecord>>;
+
+    /// Gives an activity a new status and review note (the stored JSON's
+    /// `status` follows); `None` when there is no such activity.
+    fn set_status(
+        &self,
+        id: &str,
+        status: ActivityStatus,
+        review_note: Option<String>,
+    ) -> StorageFuture<'_, Option<ActivityRecord>>;
+
+    /// An edition's activities with their private fields, of one status or all,
+    /// in start order.
+    fn activities_by_status(
+        &self,
+        edition_id: i64,
+        status: Option<ActivityStatus>,
+    ) -> StorageFuture<'_, Vec<ActivityRecord>>;
 }
 
 /// SQLite, in `innovationsveckan.sqlite3` inside the data folder.
@@ -69,7 +145,9 @@ pub struct SqliteStorage {
 }
 
 /// The schema, one entry per version; `PRAGMA user_version` says how many have run.
-const MIGRATIONS: &[&str] = &[r#"
+/// Append only: a database that ran an entry never runs it again.
+const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE TABLE editions (
         id                 INTEGER PRIMARY KEY,
         name               TEXT NOT NULL,
@@ -90,7 +168,22 @@ const MIGRATIONS: &[&str] = &[r#"
         updated_at  TEXT NOT NULL
     );
     CREATE INDEX activities_by_edition_status ON activities(edition_id, status, starts_at);
-"#];
+"#,
+    // 2: registrations through the API. The private fields stay out of `body`,
+    // which is what the public sees; `submissions` remembers each
+    // Idempotency-Key, so a repeated request never stores a second activity.
+    r#"
+    ALTER TABLE activities ADD COLUMN submitter_email TEXT;
+    ALTER TABLE activities ADD COLUMN edit_token TEXT;
+    ALTER TABLE activities ADD COLUMN review_note TEXT;
+    CREATE TABLE submissions (
+        idempotency_key TEXT PRIMARY KEY,
+        request_hash    TEXT NOT NULL,
+        activity_id     TEXT NOT NULL UNIQUE REFERENCES activities(id),
+        created_at      TEXT NOT NULL
+    );
+"#,
+];
 
 impl SqliteStorage {
     /// Opens (creating if needed) the database file in `data_dir` and brings its
@@ -150,6 +243,58 @@ fn edition_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEdition, sqlx
             programme_opens_on: row.try_get("programme_opens_on")?,
         },
     })
+}
+
+/// The columns [`record_from_row`] reads, from `activities` as `a`; a macro so
+/// that `concat!` makes whole statements of it at compile time.
+macro_rules! record_columns {
+    () => {
+        "a.id, a.edition_id, a.body, a.submitter_email, a.edit_token, a.review_note, a.created_at"
+    };
+}
+
+fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ActivityRecord, StorageError> {
+    let id: String = row.try_get("id")?;
+    let body: String = row.try_get("body")?;
+    let activity =
+        serde_json::from_str(&body).map_err(|source| StorageError::Corrupt { id, source })?;
+    Ok(ActivityRecord {
+        activity,
+        edition_id: row.try_get("edition_id")?,
+        submitter_email: row.try_get("submitter_email")?,
+        edit_token: row.try_get("edit_token")?,
+        review_note: row.try_get("review_note")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+async fn known_submission<'c, E>(
+    executor: E,
+    idempotency_key: &str,
+) -> Result<Option<KnownSubmission>, StorageError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+{
+    let row = sqlx::query(concat!(
+        "SELECT s.request_hash, ",
+        record_columns!(),
+        " FROM submissions s JOIN activities a ON a.id = s.activity_id
+         WHERE s.idempotency_key = ?"
+    ))
+    .bind(idempotency_key)
+    .fetch_optional(executor)
+    .await?;
+    row.map(|row| {
+        Ok(KnownSubmission {
+            request_hash: row.try_get("request_hash")?,
+            record: record_from_row(&row)?,
+        })
+    })
+    .transpose()
+}
+
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
 const SELECT_CURRENT_EDITION: &str =
@@ -216,20 +361,7 @@ impl Storage for SqliteStorage {
             let now = chrono::Utc::now().to_rfc3339();
             let mut tx = self.pool.begin().await?;
             for activity in &activities {
-                let body = serde_json::to_string(activity).map_err(StorageError::Encode)?;
-                sqlx::query(
-                    "INSERT INTO activities (id, edition_id, status, starts_at, body, created_at, updated_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(&activity.id)
-                .bind(edition_id)
-                .bind(activity.status.key())
-                .bind(activity.starts_at.with_timezone(&chrono::Utc).to_rfc3339())
-                .bind(body)
-                .bind(&now)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
+                insert_activity(&mut tx, edition_id, activity, None, &now).await?;
             }
             tx.commit().await?;
             Ok(())
@@ -257,5 +389,174 @@ impl Storage for SqliteStorage {
                 })
                 .collect()
         })
+    }
+
+    fn find_submission(&self, idempotency_key: &str) -> StorageFuture<'_, Option<KnownSubmission>> {
+        let key = idempotency_key.to_owned();
+        Box::pin(async move { known_submission(&self.pool, &key).await })
+    }
+
+    fn insert_submission(&self, submission: NewSubmission) -> StorageFuture<'_, SubmissionOutcome> {
+        Box::pin(async move {
+            match self.try_insert_submission(&submission).await {
+                // The UNIQUE keys are the last guard should two writers ever
+                // get past the lookup (another process without IMMEDIATE, say).
+                Err(StorageError::Database(e)) if is_unique_violation(&e) => {
+                    match known_submission(&self.pool, &submission.idempotency_key).await? {
+                        Some(known) => Ok(SubmissionOutcome::Known(known)),
+                        None => Err(StorageError::Database(e)),
+                    }
+                }
+                outcome => outcome,
+            }
+        })
+    }
+
+    fn find_activity(&self, id: &str) -> StorageFuture<'_, Option<ActivityRecord>> {
+        let id = id.to_owned();
+        Box::pin(async move { self.record(&self.pool, &id).await })
+    }
+
+    fn set_status(
+        &self,
+        id: &str,
+        status: ActivityStatus,
+        review_note: Option<String>,
+    ) -> StorageFuture<'_, Option<ActivityRecord>> {
+        let id = id.to_owned();
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await?;
+            // The column is what queries filter by, the body what is served:
+            // both change together.
+            let updated = sqlx::query(
+                "UPDATE activities
+                 SET status = ?1, body = json_set(body, '$.status', ?1), review_note = ?2,
+                     updated_at = ?3
+                 WHERE id = ?4",
+            )
+            .bind(status.key())
+            .bind(review_note)
+            .bind(chrono::Utc::now().to_rfc3339())
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                return Ok(None);
+            }
+            let record = self.record(&mut *tx, &id).await?;
+            tx.commit().await?;
+            Ok(record)
+        })
+    }
+
+    fn activities_by_status(
+        &self,
+        edition_id: i64,
+        status: Option<ActivityStatus>,
+    ) -> StorageFuture<'_, Vec<ActivityRecord>> {
+        Box::pin(async move {
+            let rows = sqlx::query(concat!(
+                "SELECT ",
+                record_columns!(),
+                " FROM activities a
+                 WHERE a.edition_id = ?1 AND (?2 IS NULL OR a.status = ?2)
+                 ORDER BY a.starts_at, a.id"
+            ))
+            .bind(edition_id)
+            .bind(status.map(ActivityStatus::key))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(record_from_row).collect()
+        })
+    }
+}
+
+/// `(submitter_email, edit_token)` of a registered activity.
+type Private<'a> = Option<(&'a str, &'a str)>;
+
+async fn insert_activity(
+    tx: &mut sqlx::SqliteConnection,
+    edition_id: i64,
+    activity: &Activity,
+    private: Private<'_>,
+    now: &str,
+) -> Result<(), StorageError> {
+    let body = serde_json::to_string(activity).map_err(StorageError::Encode)?;
+    sqlx::query(
+        "INSERT INTO activities (id, edition_id, status, starts_at, body, created_at, updated_at,
+                                 submitter_email, edit_token)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&activity.id)
+    .bind(edition_id)
+    .bind(activity.status.key())
+    .bind(activity.starts_at.with_timezone(&chrono::Utc).to_rfc3339())
+    .bind(body)
+    .bind(now)
+    .bind(now)
+    .bind(private.map(|(email, _)| email))
+    .bind(private.map(|(_, token)| token))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+impl SqliteStorage {
+    async fn record(
+        &self,
+        executor: impl sqlx::Executor<'_, Database = sqlx::Sqlite>,
+        id: &str,
+    ) -> Result<Option<ActivityRecord>, StorageError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            record_columns!(),
+            " FROM activities a WHERE a.id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(executor)
+        .await?;
+        row.as_ref().map(record_from_row).transpose()
+    }
+
+    /// The transaction of [`Storage::insert_submission`]. IMMEDIATE takes the
+    /// write lock before the lookup, so of two requests with the same key the
+    /// second waits and then finds the first one's row.
+    async fn try_insert_submission(
+        &self,
+        submission: &NewSubmission,
+    ) -> Result<SubmissionOutcome, StorageError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        if let Some(known) = known_submission(&mut *tx, &submission.idempotency_key).await? {
+            return Ok(SubmissionOutcome::Known(known));
+        }
+        let now = chrono::Utc::now().to_rfc3339();
+        let private = Some((
+            submission.submitter_email.as_str(),
+            submission.edit_token.as_str(),
+        ));
+        insert_activity(
+            &mut tx,
+            submission.edition_id,
+            &submission.activity,
+            private,
+            &now,
+        )
+        .await?;
+        sqlx::query(
+            "INSERT INTO submissions (idempotency_key, request_hash, activity_id, created_at)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(&submission.idempotency_key)
+        .bind(&submission.request_hash)
+        .bind(&submission.activity.id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let record = self
+            .record(&mut *tx, &submission.activity.id)
+            .await?
+            .ok_or(StorageError::Database(sqlx::Error::RowNotFound))?;
+        tx.commit().await?;
+        Ok(SubmissionOutcome::Created(record))
     }
 }
