@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use programme::Edition;
 
 /// Everything the server can be told at start.
-#[derive(Debug, Clone, clap::Parser)]
+#[derive(Clone, clap::Parser)]
 #[command(
     version,
     about = "Innovationsveckan: the programme's API, database and web app"
@@ -55,6 +55,48 @@ pub struct Config {
     /// (behind a TLS-terminating proxy).
     #[arg(long, env = "IV_HSTS", default_value_t = false)]
     pub hsts: bool,
+
+    /// The operators' secret for the admin API (`Authorization: Bearer …`);
+    /// without it the admin API refuses everyone.
+    #[arg(long, env = "IV_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// Publish registered activities at once instead of waiting for review.
+    #[arg(long, env = "IV_PUBLISH_WITHOUT_REVIEW", default_value_t = false)]
+    pub publish_without_review: bool,
+
+    /// How many new registrations one client address may send per hour (up to
+    /// ten at once).
+    #[arg(long, env = "IV_SUBMISSIONS_PER_HOUR", default_value_t = DEFAULT_SUBMISSIONS_PER_HOUR,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub submissions_per_hour: u32,
+}
+
+/// New registrations per client address and hour, unless configured.
+pub const DEFAULT_SUBMISSIONS_PER_HOUR: u32 = 30;
+
+/// Like the derived one, with the admin token hidden: settings are logged.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field("dist_dir", &self.dist_dir)
+            .field("edition_file", &self.edition_file)
+            .field("edition_name", &self.edition_name)
+            .field("edition_starts_on", &self.edition_starts_on)
+            .field("edition_ends_on", &self.edition_ends_on)
+            .field("programme_opens_on", &self.programme_opens_on)
+            .field("demo_activities", &self.demo_activities)
+            .field("hsts", &self.hsts)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "<hidden>"),
+            )
+            .field("publish_without_review", &self.publish_without_review)
+            .field("submissions_per_hour", &self.submissions_per_hour)
+            .finish()
+    }
 }
 
 impl Config {
@@ -71,6 +113,9 @@ impl Config {
             programme_opens_on: None,
             demo_activities: programme::demo::DEMO_ACTIVITY_COUNT,
             hsts: false,
+            admin_token: None,
+            publish_without_review: false,
+            submissions_per_hour: DEFAULT_SUBMISSIONS_PER_HOUR,
         }
     }
 
@@ -122,5 +167,41 @@ impl Config {
             );
         }
         Ok(edition)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[test]
+    fn the_admin_token_never_shows_in_debug_output() {
+        let mut config = Config::with_data_dir("data");
+        config.admin_token = Some("hemligt-värde".into());
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("hemligt"), "{printed}");
+        assert!(printed.contains("<hidden>"));
+    }
+
+    #[test]
+    fn the_new_settings_parse_from_flags_with_their_defaults() {
+        let config = Config::try_parse_from(["server"]).unwrap();
+        assert_eq!(config.submissions_per_hour, DEFAULT_SUBMISSIONS_PER_HOUR);
+        assert!(!config.publish_without_review);
+        let config = Config::try_parse_from([
+            "server",
+            "--publish-without-review",
+            "--submissions-per-hour",
+            "5",
+            "--admin-token",
+            "x",
+        ])
+        .unwrap();
+        assert_eq!(config.submissions_per_hour, 5);
+        assert!(config.publish_without_review);
+        assert_eq!(config.admin_token.as_deref(), Some("x"));
+        assert!(Config::try_parse_from(["server", "--submissions-per-hour", "0"]).is_err());
     }
 }

@@ -2,10 +2,11 @@
 //! `{ "error": code, "message": Swedish text, "fields": { … } }`.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use programme::FilterError;
-use serde_json::json;
+use programme::submission::{FieldErrors, error_message};
+use serde_json::{Map, Value, json};
 
 use crate::storage::StorageError;
 
@@ -21,20 +22,87 @@ pub enum ApiError {
     /// 405: the address exists, but not for this method.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// 401: no or a wrong bearer token (with `WWW-Authenticate: Bearer`).
+    #[error("unauthorized")]
+    Unauthorized,
+    /// 415: the body is not declared as `application/json`.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// 413: the body is larger than the route takes.
+    #[error("payload too large")]
+    PayloadTooLarge { limit: usize },
+    /// 400: the body could not be read to its end (the client went away).
+    #[error("unreadable body")]
+    UnreadableBody,
+    /// 400: the body is not JSON at all (syntax error, cut short, not UTF-8).
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    /// 422: JSON, but not of the expected shape: a wrong type, a missing or
+    /// unknown field, a value outside a vocabulary. `path` names the field.
+    #[error("invalid body at {path}: {detail}")]
+    InvalidBody { path: String, detail: String },
+    /// 400: the `Idempotency-Key` header is missing.
+    #[error("missing Idempotency-Key")]
+    MissingIdempotencyKey,
+    /// 400: the `Idempotency-Key` header is empty, too long or not visible ASCII.
+    #[error("invalid Idempotency-Key")]
+    InvalidIdempotencyKey,
+    /// 422: the `Idempotency-Key` was used before for a different body.
+    #[error("Idempotency-Key reused with another body")]
+    IdempotencyKeyReused,
+    /// 422: fields break the rules; each with its codes and Swedish messages.
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    /// 429: too many new registrations from this address (with `Retry-After`).
+    #[error("rate limited for {retry_after} s")]
+    RateLimited { retry_after: u64 },
     /// 500: logged in full, never shown.
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// 500: logged in full, never shown.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// The body limit of a route, in kibibytes as people read it.
+fn kib(bytes: usize) -> usize {
+    bytes / 1024
 }
 
 impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::InvalidFilter(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidFilter(_)
+            | ApiError::UnreadableBody
+            | ApiError::MalformedJson(_)
+            | ApiError::MissingIdempotencyKey
+            | ApiError::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::InvalidBody { .. }
+            | ApiError::IdempotencyKeyReused
+            | ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Storage(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
+}
+
+/// `{ field: [Swedish message, …] }` beside the codes of a validation error.
+fn messages(errors: &FieldErrors) -> Map<String, Value> {
+    errors
+        .iter()
+        .map(|(field, codes)| {
+            let texts = codes
+                .iter()
+                .map(|code| Value::String(error_message(field, *code)))
+                .collect();
+            (field.to_owned(), Value::Array(texts))
+        })
+        .collect()
 }
 
 impl IntoResponse for ApiError {
@@ -50,11 +118,96 @@ impl IntoResponse for ApiError {
                 "error": "method_not_allowed",
                 "message": "Adressen finns, men inte för den här metoden.",
             }),
+            ApiError::Unauthorized => json!({
+                "error": "unauthorized",
+                "message": "Du behöver logga in med en giltig nyckel för att komma åt det här.",
+            }),
+            ApiError::UnsupportedMediaType => json!({
+                "error": "unsupported_media_type",
+                "message": "Skicka innehållet som JSON, med Content-Type: application/json.",
+            }),
+            ApiError::PayloadTooLarge { limit } => json!({
+                "error": "payload_too_large",
+                "message": format!("Innehållet är för stort. Det får vara högst {} KiB.", kib(*limit)),
+            }),
+            ApiError::UnreadableBody => json!({
+                "error": "unreadable_body",
+                "message": "Innehållet kunde inte läsas. Försök igen.",
+            }),
+            ApiError::MalformedJson(detail) => json!({
+                "error": "malformed_json",
+                "message": format!("Innehållet är inte giltig JSON ({detail})."),
+            }),
+            // serde's detail is English; it says which field and why.
+            ApiError::InvalidBody { path, detail } if path == "." => json!({
+                "error": "invalid_body",
+                "message": format!("Innehållet har fel form: {detail}."),
+            }),
+            ApiError::InvalidBody { path, detail } => json!({
+                "error": "invalid_body",
+                "message": format!("Fältet ”{path}” har fel form: {detail}."),
+                "fields": { path: ["invalid"] },
+            }),
+            ApiError::MissingIdempotencyKey => json!({
+                "error": "missing_idempotency_key",
+                "message": "Skicka med rubriken Idempotency-Key, ett unikt värde per anmälan, så att en anmälan som skickas igen inte sparas två gånger.",
+            }),
+            ApiError::InvalidIdempotencyKey => json!({
+                "error": "invalid_idempotency_key",
+                "message": "Idempotency-Key ska vara 1–200 synliga ASCII-tecken, utan mellanslag.",
+            }),
+            ApiError::IdempotencyKeyReused => json!({
+                "error": "idempotency_key_reused",
+                "message": "Den här Idempotency-Key har redan använts för en annan anmälan. Använd en ny nyckel för en ny anmälan.",
+            }),
+            ApiError::Validation(errors) => json!({
+                "error": "validation",
+                "message": "Några uppgifter behöver rättas innan aktiviteten kan sparas.",
+                "fields": errors,
+                "messages": messages(errors),
+            }),
+            ApiError::RateLimited { retry_after } => json!({
+                "error": "rate_limited",
+                "message": format!(
+                    "Du har skickat många anmälningar på kort tid. Försök igen om {}.",
+                    minutes(*retry_after)
+                ),
+            }),
             ApiError::Storage(e) => {
                 tracing::error!(error = %e, "storage failed");
-                json!({ "error": "internal", "message": "Något gick fel hos oss. Försök igen om en stund." })
+                internal_body()
+            }
+            ApiError::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                internal_body()
             }
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        match &self {
+            ApiError::Unauthorized => {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::RateLimited { retry_after } => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            _ => {}
+        }
+        response
     }
+}
+
+/// Seconds as whole minutes in Swedish, rounded up: "en minut", "30 minuter".
+fn minutes(seconds: u64) -> String {
+    match seconds.div_ceil(60) {
+        0 | 1 => "en minut".to_owned(),
+        n => format!("{n} minuter"),
+    }
+}
+
+fn internal_body() -> Value {
+    json!({ "error": "internal", "message": "Något gick fel hos oss. Försök igen om en stund." })
 }

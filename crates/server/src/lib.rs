@@ -10,12 +10,14 @@ mod config;
 pub mod error;
 pub mod http;
 pub mod published;
+pub mod rate_limit;
 pub mod security;
 pub mod storage;
 pub mod web;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -25,7 +27,8 @@ use tower_http::trace::TraceLayer;
 
 pub use config::Config;
 use published::Published;
-use storage::{SqliteStorage, Storage};
+use rate_limit::RateLimiter;
+use storage::{SqliteStorage, Storage, StorageError};
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -35,9 +38,12 @@ pub struct AppState {
 
 struct Inner {
     config: Config,
-    #[allow(dead_code)] // written to by the submission endpoints to come
     storage: Arc<dyn Storage>,
     published: RwLock<Arc<Published>>,
+    /// Held while the programme is rebuilt, so two changes in quick
+    /// succession cannot install their snapshots in the wrong order.
+    republishing: tokio::sync::Mutex<()>,
+    submissions: RateLimiter,
 }
 
 impl AppState {
@@ -87,13 +93,48 @@ impl AppState {
         }
         let activities = storage.public_activities(stored.id).await?;
         let published = Published::new(stored.edition, stored.id, activities);
+        let submissions = RateLimiter::per_hour(config.submissions_per_hour);
         Ok(AppState {
             inner: Arc::new(Inner {
                 config,
                 storage,
                 published: RwLock::new(Arc::new(published)),
+                republishing: tokio::sync::Mutex::new(()),
+                submissions,
             }),
         })
+    }
+
+    /// Reloads the public activities and replaces the published programme,
+    /// after a change of what is public.
+    pub async fn republish(&self) -> Result<(), StorageError> {
+        let _turn = self.inner.republishing.lock().await;
+        let current = self.published();
+        let activities = self.storage().public_activities(current.edition_id).await?;
+        let (edition, edition_id) = (current.edition.clone(), current.edition_id);
+        // Building compresses the whole list: work for a blocking thread, not
+        // for the threads that answer requests.
+        let rebuilt =
+            tokio::task::spawn_blocking(move || Published::new(edition, edition_id, activities))
+                .await
+                .map_err(|e| StorageError::Rebuild(e.to_string()))?;
+        let mut guard = self
+            .inner
+            .published
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *guard = Arc::new(rebuilt);
+        Ok(())
+    }
+
+    /// The database.
+    pub fn storage(&self) -> &dyn Storage {
+        self.inner.storage.as_ref()
+    }
+
+    /// The token buckets of new registrations.
+    pub fn submission_limiter(&self) -> &RateLimiter {
+        &self.inner.submissions
     }
 
     /// The programme as published now.
@@ -135,7 +176,11 @@ pub struct RunningServer {
     /// Where it listens (useful when started on port 0).
     pub addr: SocketAddr,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    stop: tokio::sync::oneshot::Sender<()>,
 }
+
+/// How long [`RunningServer::stop`] lets requests in flight finish.
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
 impl RunningServer {
     /// Runs until the server stops (Ctrl-C or SIGTERM).
@@ -147,6 +192,19 @@ impl RunningServer {
     /// Stops serving at once.
     pub fn abort(&self) {
         self.task.abort();
+    }
+
+    /// Stops the server and returns when it is gone: the listener is closed,
+    /// idle keep-alive connections too (so a client cannot go on talking to
+    /// the stopped server), and the address can be bound again. Requests in
+    /// flight get a few seconds to finish.
+    pub async fn stop(self) {
+        let RunningServer { mut task, stop, .. } = self;
+        let _ = stop.send(());
+        if tokio::time::timeout(STOP_GRACE, &mut task).await.is_err() {
+            task.abort();
+            let _ = task.await;
+        }
     }
 }
 
@@ -164,12 +222,26 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         .await
         .with_context(|| format!("cannot listen on {addr} (IV_ADDR): is the port taken?"))?;
     let addr = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(shutdown_signal())
+        // With the peer's address, for the per-client limits.
+        let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async move {
+                // A handle dropped without `stop` leaves the server running, as before.
+                let stop_requested = async {
+                    if stopped.await.is_err() {
+                        std::future::pending::<()>().await;
+                    }
+                };
+                tokio::select! {
+                    () = shutdown_signal() => {},
+                    () = stop_requested => {},
+                }
+            })
             .await
     });
-    Ok(RunningServer { addr, task })
+    Ok(RunningServer { addr, task, stop })
 }
 
 async fn shutdown_signal() {

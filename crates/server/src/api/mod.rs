@@ -1,7 +1,11 @@
 //! The JSON API under `/api`: one router per resource, merged here.
 
 mod activities;
+mod admin;
+mod auth;
+mod body;
 mod edition;
+mod submissions;
 
 use axum::Router;
 use tower_http::compression::CompressionLayer;
@@ -9,11 +13,15 @@ use tower_http::compression::CompressionLayer;
 use crate::AppState;
 use crate::error::ApiError;
 
+pub use submissions::{BODY_LIMIT as SUBMISSION_BODY_LIMIT, IDEMPOTENCY_KEY_MAX};
+
 /// Every API route, with JSON answers for unknown paths and methods.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(edition::router())
         .merge(activities::router())
+        .merge(submissions::router())
+        .merge(admin::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(CompressionLayer::new())

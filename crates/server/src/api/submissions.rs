@@ -1,0 +1,301 @@
+//! `POST /api/activities`: an organiser registers an activity; and
+//! `GET /api/submissions/{id}`: the organiser's own view of it, with the edit
+//! token as bearer token.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, FixedOffset, Utc};
+use programme::{Activity, ActivityStatus, Submission};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::api::auth::{ClientAddr, bearer_token, secrets_match};
+use crate::api::body::{body_bytes, parse_json, require_json};
+use crate::error::ApiError;
+use crate::rate_limit::ClientKey;
+use crate::storage::{KnownSubmission, NewSubmission, SubmissionOutcome};
+
+/// The largest registration body: far above the longest valid submission
+/// (the texts' limits add up to about 25 KiB of UTF-8 at most).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The longest `Idempotency-Key`, in characters.
+pub const IDEMPOTENCY_KEY_MAX: usize = 200;
+
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/activities",
+            post(create_activity).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
+        .route("/submissions/{id}", get(get_submission))
+}
+
+/// The answer to a registration, and to its replays.
+#[derive(Serialize)]
+struct Registered<'a> {
+    id: &'a str,
+    edit_token: &'a str,
+    activity: &'a Activity,
+}
+
+/// Registers an activity: 201 when stored now, 200 with
+/// `Idempotent-Replayed: true` when the same Idempotency-Key and body came before.
+async fn create_activity(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let body = body_bytes(body, BODY_LIMIT)?;
+    let key = idempotency_key(&headers)?;
+    let submission: Submission = parse_json(&body)?;
+    let normalized = submission.normalized();
+    let request_hash = request_hash(&normalized)?;
+
+    // A replay is answered before validation (the activity may have started
+    // since) and before the rate limit (a retry is not a new registration).
+    if let Some(known) = state.storage().find_submission(&key).await? {
+        return replay(known, &request_hash);
+    }
+
+    let published = state.published();
+    let errors = submission.validate(&published.edition, Utc::now());
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+
+    let client = ClientKey::from(addr);
+    let limiter = state.submission_limiter();
+    limiter
+        .acquire(client)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+
+    let status = if state.config().publish_without_review {
+        ActivityStatus::Published
+    } else {
+        ActivityStatus::Pending
+    };
+    let submitter_email = normalized.submitter_email.clone();
+    let id = uuid::Uuid::new_v4().to_string();
+    let new = NewSubmission {
+        idempotency_key: key,
+        request_hash: request_hash.clone(),
+        edition_id: published.edition_id,
+        activity: normalized.into_activity(id, status),
+        submitter_email,
+        edit_token: new_edit_token(),
+    };
+    let outcome = match state.storage().insert_submission(new).await {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            limiter.refund(client);
+            return Err(error.into());
+        }
+    };
+    match outcome {
+        SubmissionOutcome::Created(record) => {
+            if is_public(record.activity.status) {
+                // Stored is stored: a failed rebuild is logged, and the next
+                // change of the programme publishes this one too.
+                if let Err(error) = state.republish().await {
+                    tracing::error!(%error, "the programme could not be republished");
+                }
+            }
+            let token = record.edit_token.as_deref().unwrap_or_default();
+            let location =
+                HeaderValue::from_str(&format!("/api/submissions/{}", record.activity.id))
+                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok((
+                StatusCode::CREATED,
+                [(header::LOCATION, location), no_store()],
+                Json(Registered {
+                    id: &record.activity.id,
+                    edit_token: token,
+                    activity: &record.activity,
+                }),
+            )
+                .into_response())
+        }
+        // A concurrent request with the same key got there first.
+        SubmissionOutcome::Known(known) => {
+            limiter.refund(client);
+            replay(known, &request_hash)
+        }
+    }
+}
+
+/// The stored registration again, when the body is the same as the first time.
+fn replay(known: KnownSubmission, request_hash: &str) -> Result<Response, ApiError> {
+    if known.request_hash != request_hash {
+        return Err(ApiError::IdempotencyKeyReused);
+    }
+    let record = known.record;
+    let token = record
+        .edit_token
+        .as_deref()
+        .ok_or_else(|| ApiError::Internal(format!("{} has no edit token", record.activity.id)))?;
+    Ok((
+        StatusCode::OK,
+        [
+            (IDEMPOTENT_REPLAYED, HeaderValue::from_static("true")),
+            no_store(),
+        ],
+        Json(Registered {
+            id: &record.activity.id,
+            edit_token: token,
+            activity: &record.activity,
+        }),
+    )
+        .into_response())
+}
+
+/// Answers with a secret in them are kept by no cache.
+fn no_store() -> (HeaderName, HeaderValue) {
+    (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))
+}
+
+fn is_public(status: ActivityStatus) -> bool {
+    matches!(
+        status,
+        ActivityStatus::Published | ActivityStatus::Cancelled
+    )
+}
+
+/// The `Idempotency-Key` header: 1 to 200 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+    let value = headers
+        .get(IDEMPOTENCY_KEY)
+        .ok_or(ApiError::MissingIdempotencyKey)?;
+    let bytes = value.as_bytes();
+    let valid = !bytes.is_empty()
+        && bytes.len() <= IDEMPOTENCY_KEY_MAX
+        && bytes.iter().all(u8::is_ascii_graphic);
+    if !valid {
+        return Err(ApiError::InvalidIdempotencyKey);
+    }
+    value
+        .to_str()
+        .map(str::to_owned)
+        .map_err(|_| ApiError::InvalidIdempotencyKey)
+}
+
+/// Hex SHA-256 of the normalized submission's JSON. Serialising a struct
+/// writes its fields in declaration order, so equal submissions hash equally.
+fn request_hash(normalized: &Submission) -> Result<String, ApiError> {
+    let json = serde_json::to_vec(normalized).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(hex(&Sha256::digest(&json)))
+}
+
+/// 64 hex characters from two random (v4) UUIDs: 244 random bits.
+fn new_edit_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut out, byte| {
+        let _ = write!(out, "{byte:02x}");
+        out
+    })
+}
+
+/// What an organiser sees of their own registration.
+#[derive(Serialize)]
+struct SubmissionView<'a> {
+    id: &'a str,
+    status: ActivityStatus,
+    title: &'a str,
+    #[serde(with = "programme::time::moment_serde")]
+    starts_at: DateTime<FixedOffset>,
+    review_note: Option<&'a str>,
+}
+
+/// The organiser's view, for the right edit token; the same 404 for an
+/// unknown id, a missing or a wrong token, so the answer reveals nothing.
+async fn get_submission(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let not_found = || ApiError::NotFound("Det finns ingen anmälan med det id:t och den nyckeln.");
+    let given = bearer_token(&headers).ok_or_else(not_found)?;
+    let record = state
+        .storage()
+        .find_activity(&id)
+        .await?
+        .ok_or_else(not_found)?;
+    let token_matches = record
+        .edit_token
+        .as_deref()
+        .is_some_and(|expected| secrets_match(given, expected));
+    if !token_matches {
+        return Err(not_found());
+    }
+    let activity = &record.activity;
+    Ok((
+        [no_store()],
+        Json(SubmissionView {
+            id: &activity.id,
+            status: activity.status,
+            title: &activity.title,
+            starts_at: activity.starts_at,
+            review_note: record.review_note.as_deref(),
+        }),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_idempotency_key_is_one_to_200_visible_ascii_characters() {
+        let with = |value: &[u8]| {
+            let mut headers = HeaderMap::new();
+            headers.insert(IDEMPOTENCY_KEY, HeaderValue::from_bytes(value).unwrap());
+            idempotency_key(&headers)
+        };
+        assert_eq!(with(b"abc-123_XYZ:~").unwrap(), "abc-123_XYZ:~");
+        assert!(with(&[b'k'; IDEMPOTENCY_KEY_MAX]).is_ok());
+        for bad in [
+            &b""[..],
+            &[b'k'; IDEMPOTENCY_KEY_MAX + 1],
+            b"has space",
+            b"tab\there",
+            "å".as_bytes(),
+        ] {
+            assert!(
+                matches!(with(bad), Err(ApiError::InvalidIdempotencyKey)),
+                "{bad:?}"
+            );
+        }
+        assert!(matches!(
+            idempotency_key(&HeaderMap::new()),
+            Err(ApiError::MissingIdempotencyKey)
+        ));
+    }
+
+    #[test]
+    fn edit_tokens_are_64_hex_characters_and_differ() {
+        let (a, b) = (new_edit_token(), new_edit_token());
+        assert_eq!(a.len(), 64);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,1116 @@
+//! Registering activities (`POST /api/activities`), reviewing them through the
+//! admin API and the organiser's own view, in-process with a SQLite file per
+//! test; the socket-level parts (chunked bodies, client addresses, stopping
+//! and starting again) over a real socket.
+
+use std::net::SocketAddr;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::{Duration, NaiveDate, NaiveTime, Utc};
+use http_body_util::BodyExt;
+use programme::time::{stockholm, today_in_stockholm};
+use programme::{Activity, ActivityStatus};
+use serde_json::{Value, json};
+use server::storage::{SqliteStorage, Storage};
+use server::{AppState, Config, app};
+use tempfile::TempDir;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tower::ServiceExt;
+
+const ADMIN_TOKEN: &str = "operatorns-hemliga-nyckel";
+const SUBMITTER: &str = "privat.anmalare@example.se";
+
+struct TestApp {
+    router: axum::Router,
+    state: AppState,
+    _dir: TempDir,
+}
+
+async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::with_data_dir(dir.path().join("data"));
+    config.dist_dir = dir.path().join("no-dist");
+    config.admin_token = Some(ADMIN_TOKEN.into());
+    configure(&mut config);
+    let state = AppState::open(config).await.unwrap();
+    TestApp {
+        router: app(state.clone()),
+        state,
+        _dir: dir,
+    }
+}
+
+async fn spawn() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn error(&self) -> String {
+        self.json()["error"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The codes of one field in a validation error.
+    fn codes(&self, field: &str) -> Vec<String> {
+        serde_json::from_value(self.json()["fields"][field].clone()).unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    async fn request(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&self, uri: &str) -> Reply {
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// A registration with this Idempotency-Key and raw body.
+    async fn submit_raw(&self, key: &str, body: impl Into<Body>) -> Reply {
+        self.request(
+            Request::post("/api/activities")
+                .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
+                .header("idempotency-key", key)
+                .body(body.into())
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn submit(&self, key: &str, body: &Value) -> Reply {
+        self.submit_raw(key, body.to_string()).await
+    }
+
+    async fn admin(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(body) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(body.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.request(request.body(body).unwrap()).await
+    }
+
+    async fn approve(&self, id: &str) -> Reply {
+        let uri = format!("/api/admin/activities/{id}/approve");
+        self.admin("POST", &uri, Some(ADMIN_TOKEN), None).await
+    }
+
+    async fn reject(&self, id: &str, reason: &str) -> Reply {
+        let uri = format!("/api/admin/activities/{id}/reject");
+        let body = json!({ "reason": reason });
+        self.admin("POST", &uri, Some(ADMIN_TOKEN), Some(body))
+            .await
+    }
+
+    async fn public_ids(&self) -> Vec<String> {
+        let list = self.get("/api/activities").await.json();
+        let activities: Vec<Activity> = serde_json::from_value(list["activities"].clone()).unwrap();
+        activities.into_iter().map(|a| a.id).collect()
+    }
+
+    async fn edition_start(&self) -> NaiveDate {
+        let edition = self.get("/api/edition").await.json();
+        edition["starts_on"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// A valid registration on the edition's second day, 10.00–11.30.
+    async fn valid_body(&self) -> Value {
+        let day = self.edition_start().await + Duration::days(1);
+        valid_body_on(day, time(10, 0), time(11, 30))
+    }
+
+    async fn stored_count(&self) -> usize {
+        let edition_id = self.state.published().edition_id;
+        self.state
+            .storage()
+            .activities_by_status(edition_id, Some(ActivityStatus::Pending))
+            .await
+            .unwrap()
+            .len()
+    }
+}
+
+fn time(hour: u32, minute: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(hour, minute, 0).unwrap()
+}
+
+fn valid_body_on(day: NaiveDate, starts: NaiveTime, ends: NaiveTime) -> Value {
+    json!({
+        "title": "Öppna data i praktiken",
+        "summary": "Så kommer du igång med öppna data i din kommun.",
+        "description": "En workshop om att publicera öppna data, med exempel från Umeå.",
+        "starts_at": stockholm(day, starts).to_rfc3339(),
+        "ends_at": stockholm(day, ends).to_rfc3339(),
+        "format": "hybrid",
+        "venue": {
+            "name": "Stadshuset, sal B",
+            "street_address": "Skolgatan 31",
+            "postal_code": "903 26",
+            "city": "Umeå",
+            "municipality_code": "2480"
+        },
+        "online": { "platform": "Microsoft Teams", "url": "https://teams.example.se/mote/1" },
+        "themes": ["data_ai"],
+        "audiences": ["staff", "politicians"],
+        "language": "sv",
+        "organisers": [
+            { "name": "Umeå kommun", "kind": "municipality" },
+            { "name": "Exempel AB", "kind": "business" }
+        ],
+        "contact": { "name": "Anna Andersson", "email": "anna.andersson@umea.se", "phone": "090-16 10 00" },
+        "signup_url": "https://umea.se/anmalan",
+        "accessibility": { "features": ["hearing_loop"], "note": "Tolk kan beställas." },
+        "submitter_email": SUBMITTER
+    })
+}
+
+#[tokio::test]
+async fn a_valid_registration_is_stored_for_review_and_not_public() {
+    let app = spawn().await;
+    let reply = app.submit("key-1", &app.valid_body().await).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let body = reply.json();
+    let id = body["id"].as_str().unwrap();
+    assert_eq!(uuid::Uuid::parse_str(id).unwrap().get_version_num(), 4);
+    let token = body["edit_token"].as_str().unwrap();
+    assert_eq!(token.len(), 64);
+    assert!(token.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(body["activity"]["id"], id);
+    assert_eq!(body["activity"]["status"], "pending");
+    assert_eq!(body["activity"]["region_code"], "24");
+    assert_eq!(
+        reply.headers[header::LOCATION],
+        format!("/api/submissions/{id}").as_str()
+    );
+    assert_eq!(reply.headers[header::CACHE_CONTROL], "no-store");
+    assert!(
+        !reply.text().contains(SUBMITTER),
+        "the submitter's e-mail stays private"
+    );
+
+    assert!(!app.public_ids().await.contains(&id.to_owned()));
+    let single = app.get(&format!("/api/activities/{id}")).await;
+    assert_eq!(single.status, StatusCode::NOT_FOUND);
+
+    let record = app
+        .state
+        .storage()
+        .find_activity(id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.submitter_email.as_deref(), Some(SUBMITTER));
+    assert_eq!(record.edit_token.as_deref(), Some(token));
+    assert_eq!(record.activity.status, ActivityStatus::Pending);
+}
+
+#[tokio::test]
+async fn approval_publishes_and_rejection_removes_from_the_programme() {
+    let app = spawn().await;
+    let first = app.submit("first", &app.valid_body().await).await.json();
+    let id = first["id"].as_str().unwrap().to_owned();
+    let mut other_body = app.valid_body().await;
+    other_body["title"] = json!("Tjänstedesign för nybörjare");
+    let other = app.submit("second", &other_body).await.json();
+    let other_id = other["id"].as_str().unwrap().to_owned();
+
+    let pending = app
+        .admin(
+            "GET",
+            "/api/admin/activities?status=pending",
+            Some(ADMIN_TOKEN),
+            None,
+        )
+        .await;
+    assert_eq!(pending.status, StatusCode::OK);
+    let listed = pending.json()["activities"].as_array().unwrap().clone();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(|a| a["submitter_email"] == SUBMITTER));
+    assert!(listed.iter().all(|a| a["review_note"].is_null()));
+    assert!(listed.iter().any(|a| a["id"] == id.as_str()));
+
+    let approved = app.approve(&id).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text());
+    assert_eq!(approved.json()["status"], "published");
+    assert!(app.public_ids().await.contains(&id));
+    let single = app.get(&format!("/api/activities/{id}")).await;
+    assert_eq!(single.status, StatusCode::OK);
+    assert_eq!(single.json()["status"], "published");
+    assert!(!single.text().contains(SUBMITTER));
+    assert!(!app.get("/api/activities").await.text().contains(SUBMITTER));
+
+    let rejected = app
+        .reject(&other_id, "  Aktiviteten saknar offentlig arrangör.  ")
+        .await;
+    assert_eq!(rejected.status, StatusCode::OK, "{}", rejected.text());
+    assert_eq!(rejected.json()["status"], "rejected");
+    assert_eq!(
+        rejected.json()["review_note"],
+        "Aktiviteten saknar offentlig arrangör."
+    );
+    assert!(!app.public_ids().await.contains(&other_id));
+
+    // Rejecting a published activity takes it out of the programme again.
+    let withdrawn = app.reject(&id, "Dubbelanmäld.").await;
+    assert_eq!(withdrawn.status, StatusCode::OK);
+    assert!(!app.public_ids().await.contains(&id));
+    assert_eq!(
+        app.get(&format!("/api/activities/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let rejected_list = app
+        .admin(
+            "GET",
+            "/api/admin/activities?status=rejected",
+            Some(ADMIN_TOKEN),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(rejected_list["activities"].as_array().unwrap().len(), 2);
+    // Without a status, every activity of the edition, demo ones included.
+    let all = app
+        .admin("GET", "/api/admin/activities", Some(ADMIN_TOKEN), None)
+        .await
+        .json();
+    assert!(all["activities"].as_array().unwrap().len() > 100);
+    let bad = app
+        .admin(
+            "GET",
+            "/api/admin/activities?status=maybe",
+            Some(ADMIN_TOKEN),
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_rejection_needs_a_reason_and_unknown_ids_are_404() {
+    let app = spawn().await;
+    let id = app.submit("k", &app.valid_body().await).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for reason in ["", "   "] {
+        let reply = app.reject(&id, reason).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(reply.codes("reason"), ["required"]);
+    }
+    let long = app.reject(&id, &"x".repeat(1001)).await;
+    assert_eq!(long.codes("reason"), ["too_long"]);
+    assert_eq!(
+        long.json()["messages"]["reason"][0],
+        "Skäl får vara högst 1000 tecken."
+    );
+    assert_eq!(
+        app.reject(&id, &"å".repeat(1000)).await.status,
+        StatusCode::OK
+    );
+    let no_reason = app
+        .admin(
+            "POST",
+            &format!("/api/admin/activities/{id}/reject"),
+            Some(ADMIN_TOKEN),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(no_reason.error(), "invalid_body");
+
+    for reply in [
+        app.approve("finns-inte").await,
+        app.reject("finns-inte", "Skäl.").await,
+    ] {
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        assert_eq!(reply.error(), "not_found");
+    }
+}
+
+#[tokio::test]
+async fn the_admin_api_refuses_a_missing_or_wrong_token_and_any_token_when_none_is_set() {
+    let app = spawn().await;
+    let id = app.submit("k", &app.valid_body().await).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let paths = [
+        ("GET", "/api/admin/activities?status=pending".to_owned()),
+        ("POST", format!("/api/admin/activities/{id}/approve")),
+        ("POST", format!("/api/admin/activities/{id}/reject")),
+        // Checked before the lookup: an unknown id says nothing either.
+        (
+            "POST",
+            "/api/admin/activities/finns-inte/approve".to_owned(),
+        ),
+    ];
+    let body = || Some(json!({ "reason": "Skäl." }));
+    let unset = spawn_with(|c| c.admin_token = None).await;
+    for (method, path) in &paths {
+        for (app, token) in [
+            (&app, None),
+            (&app, Some("fel-nyckel")),
+            (&app, Some("")),
+            (&unset, Some(ADMIN_TOKEN)),
+            (&unset, None),
+        ] {
+            let reply = app.admin(method, path, token, body()).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} {token:?}"
+            );
+            assert_eq!(reply.error(), "unauthorized");
+            assert_eq!(reply.headers[header::WWW_AUTHENTICATE], "Bearer");
+        }
+    }
+    // Another scheme with the right secret is no bearer token.
+    let basic = app
+        .request(
+            Request::get("/api/admin/activities")
+                .header(header::AUTHORIZATION, format!("Basic {ADMIN_TOKEN}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(basic.status, StatusCode::UNAUTHORIZED);
+    // Nothing changed.
+    assert_eq!(app.stored_count().await, 1);
+}
+
+#[tokio::test]
+async fn invalid_registrations_get_422_with_each_fields_codes() {
+    let app = spawn().await;
+    let valid = app.valid_body().await;
+    let start = app.edition_start().await;
+    let change = |edit: &dyn Fn(&mut Value)| {
+        let mut body = valid.clone();
+        edit(&mut body);
+        body
+    };
+    let outside = valid_body_on(start - Duration::days(1), time(10, 0), time(11, 0));
+    let cases: Vec<(&str, Value, &str, &str)> = vec![
+        (
+            "missing title",
+            change(&|b| b["title"] = json!("  ")),
+            "title",
+            "required",
+        ),
+        (
+            "bad e-mail",
+            change(&|b| b["submitter_email"] = json!("anna.umea.se")),
+            "submitter_email",
+            "invalid_email",
+        ),
+        (
+            "no public-sector organiser",
+            change(&|b| b["organisers"][0]["kind"] = json!("academia")),
+            "organisers",
+            "no_public_sector",
+        ),
+        (
+            "day before the edition",
+            outside,
+            "starts_at",
+            "outside_edition",
+        ),
+        (
+            "unknown kommun",
+            change(&|b| b["venue"]["municipality_code"] = json!("9999")),
+            "venue.municipality_code",
+            "unknown_municipality",
+        ),
+        (
+            "http link",
+            change(&|b| b["signup_url"] = json!("http://umea.se/anmalan")),
+            "signup_url",
+            "not_https",
+        ),
+        (
+            "end before start",
+            change(&|b| b["ends_at"] = b["starts_at"].clone()),
+            "ends_at",
+            "end_before_start",
+        ),
+    ];
+    for (case, body, field, code) in cases {
+        let reply = app.submit(&case.replace(' ', "-"), &body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{case}: {}",
+            reply.text()
+        );
+        let json = reply.json();
+        assert_eq!(json["error"], "validation", "{case}");
+        assert!(!json["message"].as_str().unwrap().is_empty());
+        assert_eq!(reply.codes(field), [code], "{case}: {json}");
+        let message = json["messages"][field][0].as_str().unwrap();
+        assert_eq!(
+            message,
+            programme::submission::error_message(
+                field,
+                serde_json::from_value(json!(code)).unwrap()
+            ),
+            "{case}"
+        );
+    }
+    // All wrong at once: every field is named.
+    let many = change(&|b| {
+        b["title"] = json!("");
+        b["contact"]["email"] = json!("x");
+        b["themes"] = json!([]);
+    });
+    let reply = app.submit("many", &many).await;
+    let fields = reply.json()["fields"].as_object().unwrap().clone();
+    for field in ["title", "contact.email", "themes"] {
+        assert!(fields.contains_key(field), "{field}: {fields:?}");
+    }
+    assert_eq!(app.stored_count().await, 0, "nothing invalid is stored");
+}
+
+#[tokio::test]
+async fn an_activity_that_has_already_started_cannot_be_registered() {
+    // An edition running now, so that a moment in the past is inside it.
+    let today = today_in_stockholm(Utc::now());
+    let app = spawn_with(|c| {
+        c.edition_starts_on = Some(today - Duration::days(1));
+        c.edition_ends_on = Some(today + Duration::days(3));
+    })
+    .await;
+    let mut body = app.valid_body().await;
+    let started = Utc::now() - Duration::hours(1);
+    body["starts_at"] = json!(started.to_rfc3339());
+    body["ends_at"] = json!((started + Duration::hours(2)).to_rfc3339());
+    let reply = app.submit("started", &body).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.codes("starts_at"), ["already_started"]);
+}
+
+#[tokio::test]
+async fn json_of_the_wrong_shape_is_an_invalid_body_naming_the_field() {
+    let app = spawn().await;
+    let valid = app.valid_body().await;
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "unknown field",
+            {
+                let mut b = valid.clone();
+                b["colour"] = json!("red");
+                b
+            },
+            "colour",
+        ),
+        (
+            "server field",
+            {
+                let mut b = valid.clone();
+                b["status"] = json!("published");
+                b
+            },
+            "status",
+        ),
+        (
+            "missing field",
+            {
+                let mut b = valid.clone();
+                b.as_object_mut().unwrap().remove("title");
+                b
+            },
+            "title",
+        ),
+        (
+            "wrong type",
+            {
+                let mut b = valid.clone();
+                b["themes"] = json!("data_ai");
+                b
+            },
+            "themes",
+        ),
+        (
+            "unknown key",
+            {
+                let mut b = valid.clone();
+                b["organisers"][1]["kind"] = json!("kommun");
+                b
+            },
+            "kommun",
+        ),
+        (
+            "bad time",
+            {
+                let mut b = valid.clone();
+                b["starts_at"] = json!("i morgon");
+                b
+            },
+            "starts_at",
+        ),
+    ];
+    for (case, body, mention) in cases {
+        let reply = app.submit(&case.replace(' ', "-"), &body).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{case}");
+        assert_eq!(reply.error(), "invalid_body", "{case}");
+        let message = reply.json()["message"].as_str().unwrap().to_owned();
+        assert!(message.contains("fel form"), "{case}: {message}");
+        assert!(message.contains(mention), "{case}: {message}");
+    }
+    let nested = {
+        let mut b = valid.clone();
+        b["organisers"][1]["kind"] = json!(7);
+        b
+    };
+    let reply = app.submit("nested", &nested).await;
+    assert_eq!(reply.codes("organisers[1].kind"), ["invalid"]);
+}
+
+#[tokio::test]
+async fn bodies_that_are_not_json_get_400_or_422_and_never_500() {
+    let app = spawn().await;
+    let valid = app.valid_body().await;
+    let malformed: Vec<(&str, Vec<u8>)> = vec![
+        ("open brace", b"{".to_vec()),
+        ("empty", Vec::new()),
+        ("invalid UTF-8", b"{\"title\": \"\xff\xfe\"}".to_vec()),
+        ("bare invalid UTF-8", vec![0xc3, 0x28]),
+        ("trailing garbage", format!("{valid} x").into_bytes()),
+        ("deep nesting", "[".repeat(10_000).into_bytes()),
+        ("half a string", b"{\"title\": \"abc".to_vec()),
+    ];
+    for (case, body) in malformed {
+        let reply = app.submit_raw(&case.replace(' ', "-"), body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{case}: {}",
+            reply.text()
+        );
+        assert_eq!(reply.error(), "malformed_json", "{case}");
+    }
+    for (case, body) in [
+        ("array", "[]"),
+        ("string", "\"x\""),
+        ("null", "null"),
+        ("number", "1e999999"),
+    ] {
+        let reply = app.submit_raw(&case.replace(' ', "-"), body).await;
+        assert!(
+            reply.status == StatusCode::UNPROCESSABLE_ENTITY
+                || reply.status == StatusCode::BAD_REQUEST,
+            "{case}: {} {}",
+            reply.status,
+            reply.text()
+        );
+        assert!(reply.json()["message"].is_string(), "{case}");
+    }
+    assert_eq!(app.submit_raw("a", "[]").await.error(), "invalid_body");
+}
+
+#[tokio::test]
+async fn a_repeated_key_returns_the_same_registration() {
+    let app = spawn().await;
+    let body = app.valid_body().await;
+    let first = app.submit("same-key", &body).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    assert!(first.headers.get("idempotent-replayed").is_none());
+
+    // The same body again, and once with spaces that normalizing removes.
+    let mut spaced = body.clone();
+    spaced["title"] = json!(format!("  {}  ", body["title"].as_str().unwrap()));
+    spaced["contact"]["phone"] = json!(" 090-16 10 00 ");
+    for again in [&body, &spaced] {
+        let reply = app.submit("same-key", again).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        assert_eq!(reply.headers["idempotent-replayed"], "true");
+        assert_eq!(reply.json(), first.json());
+    }
+    assert_eq!(app.stored_count().await, 1);
+
+    // A replay is answered even after the operator has acted, with the news.
+    let id = first.json()["id"].as_str().unwrap().to_owned();
+    app.approve(&id).await;
+    let after = app.submit("same-key", &body).await;
+    assert_eq!(after.json()["id"], id.as_str());
+    assert_eq!(after.json()["activity"]["status"], "published");
+}
+
+#[tokio::test]
+async fn ten_concurrent_requests_with_one_key_store_one_activity() {
+    let app = spawn().await;
+    let body = app.valid_body().await.to_string();
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let router = app.router.clone();
+        let body = body.clone();
+        tasks.push(tokio::spawn(async move {
+            let request = Request::post("/api/activities")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("idempotency-key", "concurrent")
+                .body(Body::from(body))
+                .unwrap();
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap())
+        }));
+    }
+    let mut ids = Vec::new();
+    let mut created = 0;
+    for task in tasks {
+        let (status, json) = task.await.unwrap();
+        assert!(
+            status == StatusCode::CREATED || status == StatusCode::OK,
+            "{status} {json}"
+        );
+        created += usize::from(status == StatusCode::CREATED);
+        ids.push(json["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(created, 1);
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(app.stored_count().await, 1);
+    // The replays did not use up the client's registrations.
+    let mut other = app.valid_body().await;
+    other["title"] = json!("En annan aktivitet");
+    for n in 0..9 {
+        let reply = app.submit(&format!("other-{n}"), &other).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{n}");
+    }
+}
+
+#[tokio::test]
+async fn a_key_reused_for_another_body_is_refused() {
+    let app = spawn().await;
+    let body = app.valid_body().await;
+    assert_eq!(app.submit("k", &body).await.status, StatusCode::CREATED);
+    let mut changed = body.clone();
+    changed["title"] = json!("En helt annan titel");
+    let reply = app.submit("k", &changed).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.error(), "idempotency_key_reused");
+    assert_eq!(app.stored_count().await, 1);
+}
+
+#[tokio::test]
+async fn the_idempotency_key_is_required_and_checked() {
+    let app = spawn().await;
+    let body = app.valid_body().await.to_string();
+    let without = app
+        .request(
+            Request::post("/api/activities")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(without.status, StatusCode::BAD_REQUEST);
+    assert_eq!(without.error(), "missing_idempotency_key");
+    for bad in ["", "med mellanslag", &"k".repeat(201)] {
+        let reply = app.submit_raw(bad, body.clone()).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad:?}");
+        assert_eq!(reply.error(), "invalid_idempotency_key");
+    }
+    assert_eq!(
+        app.submit_raw(&"k".repeat(200), body).await.status,
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn a_body_over_64_kib_gets_413_with_or_without_a_length() {
+    let app = spawn().await;
+    let mut big = app.valid_body().await;
+    big["description"] = json!("x".repeat(server::api::SUBMISSION_BODY_LIMIT));
+    let big = big.to_string();
+    let sized = app
+        .request(
+            Request::post("/api/activities")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::CONTENT_LENGTH, big.len())
+                .header("idempotency-key", "big")
+                .body(Body::from(big.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(sized.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(sized.error(), "payload_too_large");
+    assert!(sized.json()["message"].as_str().unwrap().contains("64 KiB"));
+
+    // Streamed in pieces, with no Content-Length to refuse up front.
+    let chunks: Vec<Result<Bytes, std::io::Error>> = big
+        .as_bytes()
+        .chunks(4096)
+        .map(|chunk| Ok(Bytes::copy_from_slice(chunk)))
+        .collect();
+    let streamed = app
+        .submit_raw(
+            "big-stream",
+            Body::from_stream(futures_util::stream::iter(chunks)),
+        )
+        .await;
+    assert_eq!(streamed.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(streamed.error(), "payload_too_large");
+
+    // Just under the limit is read (and then judged on its content).
+    let mut near = app.valid_body().await;
+    let room = server::api::SUBMISSION_BODY_LIMIT - near.to_string().len() - 100;
+    near["description"] = json!("x".repeat(room));
+    let reply = app.submit("near", &near).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.codes("description"), ["too_long"]);
+}
+
+#[tokio::test]
+async fn a_body_not_declared_as_json_gets_415() {
+    let app = spawn().await;
+    let body = app.valid_body().await.to_string();
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
+        let mut request = Request::post("/api/activities").header("idempotency-key", "k");
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let reply = app
+            .request(request.body(Body::from(body.clone())).unwrap())
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+        assert_eq!(reply.error(), "unsupported_media_type");
+    }
+}
+
+#[tokio::test]
+async fn too_many_registrations_get_429_with_retry_after_but_replays_pass() {
+    let app = spawn_with(|c| c.submissions_per_hour = 2).await;
+    let body = app.valid_body().await;
+    assert_eq!(app.submit("one", &body).await.status, StatusCode::CREATED);
+    assert_eq!(app.submit("two", &body).await.status, StatusCode::CREATED);
+    let third = app.submit("three", &body).await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(third.error(), "rate_limited");
+    // Two an hour: the next one in half an hour.
+    assert_eq!(third.headers[header::RETRY_AFTER], "1800");
+    assert!(
+        third.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("30 minuter")
+    );
+    // A retry of an earlier registration is no new one.
+    assert_eq!(app.submit("one", &body).await.status, StatusCode::OK);
+    assert_eq!(app.stored_count().await, 2);
+}
+
+#[tokio::test]
+async fn without_review_a_registration_is_published_at_once() {
+    let app = spawn_with(|c| c.publish_without_review = true).await;
+    let reply = app.submit("k", &app.valid_body().await).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    assert_eq!(reply.json()["activity"]["status"], "published");
+    let id = reply.json()["id"].as_str().unwrap().to_owned();
+    assert!(app.public_ids().await.contains(&id));
+    let single = app.get(&format!("/api/activities/{id}")).await;
+    assert_eq!(single.status, StatusCode::OK);
+    assert!(!single.text().contains(SUBMITTER));
+}
+
+#[tokio::test]
+async fn the_organiser_sees_their_registration_with_its_edit_token_only() {
+    let app = spawn().await;
+    let created = app.submit("k", &app.valid_body().await).await.json();
+    let id = created["id"].as_str().unwrap();
+    let token = created["edit_token"].as_str().unwrap();
+    let view = |id: String, token: Option<String>| {
+        let mut request = Request::get(format!("/api/submissions/{id}"));
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        app.request(request.body(Body::empty()).unwrap())
+    };
+    let own = view(id.into(), Some(token.into())).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert_eq!(own.headers[header::CACHE_CONTROL], "no-store");
+    let json = own.json();
+    assert_eq!(json["id"], id);
+    assert_eq!(json["status"], "pending");
+    assert_eq!(json["title"], "Öppna data i praktiken");
+    assert_eq!(json["starts_at"], created["activity"]["starts_at"]);
+    assert!(json["review_note"].is_null());
+    assert_eq!(json.as_object().unwrap().len(), 5);
+
+    let wrong = view(id.into(), Some("0".repeat(64))).await;
+    let missing = view(id.into(), None).await;
+    let unknown = view("finns-inte".into(), Some(token.into())).await;
+    // A demo activity has no edit token at all.
+    let demo_id = app.public_ids().await.remove(0);
+    let demo = view(demo_id, Some(String::new())).await;
+    for reply in [&wrong, &missing, &unknown, &demo] {
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        assert_eq!(reply.body, wrong.body, "the same answer reveals nothing");
+    }
+
+    app.reject(id, "Passar inte veckans tema.").await;
+    let after = view(id.into(), Some(token.into())).await.json();
+    assert_eq!(after["status"], "rejected");
+    assert_eq!(after["review_note"], "Passar inte veckans tema.");
+}
+
+#[tokio::test]
+async fn a_database_of_schema_1_is_migrated_and_keeps_its_activities() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let path = data.join("innovationsveckan.sqlite3");
+    {
+        // The schema as version 1 left it, with one activity in it.
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        sqlx::raw_sql(
+            r#"
+            CREATE TABLE editions (
+                id INTEGER PRIMARY KEY, name TEXT NOT NULL, year INTEGER NOT NULL,
+                starts_on TEXT NOT NULL UNIQUE, ends_on TEXT NOT NULL,
+                programme_opens_on TEXT NOT NULL, is_demo INTEGER NOT NULL DEFAULT 0,
+                is_current INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE activities (
+                id TEXT PRIMARY KEY, edition_id INTEGER NOT NULL REFERENCES editions(id),
+                status TEXT NOT NULL, starts_at TEXT NOT NULL, body TEXT NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+            );
+            CREATE INDEX activities_by_edition_status ON activities(edition_id, status, starts_at);
+            PRAGMA user_version = 1;
+            "#,
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+    // The old server seeds its demo week into that schema.
+    let state = AppState::open(Config::with_data_dir(&data)).await.unwrap();
+    let before = state.published().programme.activities().len();
+    assert!(before > 0);
+    drop(state);
+
+    let storage = SqliteStorage::open(&data).await.unwrap();
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(version, 2);
+    let old = storage.current_edition().await.unwrap().unwrap();
+    let records = storage.activities_by_status(old.id, None).await.unwrap();
+    assert_eq!(records.len(), before);
+    assert!(
+        records
+            .iter()
+            .all(|r| r.edit_token.is_none() && r.submitter_email.is_none())
+    );
+    drop(storage);
+
+    let mut config = Config::with_data_dir(&data);
+    config.admin_token = Some(ADMIN_TOKEN.into());
+    let state = AppState::open(config).await.unwrap();
+    let app = TestApp {
+        router: app(state.clone()),
+        state,
+        _dir: dir,
+    };
+    assert_eq!(app.public_ids().await.len(), before);
+    let reply = app.submit("after-migration", &app.valid_body().await).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+}
+
+/// Sends raw bytes over a fresh connection (optionally from a given local
+/// address) and returns all the server answers until it closes.
+async fn raw_http(addr: SocketAddr, from: Option<[u8; 4]>, request: &[u8]) -> String {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    if let Some(ip) = from {
+        socket.bind(SocketAddr::from((ip, 0))).unwrap();
+    }
+    let mut stream = socket.connect(addr).await.unwrap();
+    // The server may answer (and close) before it has read everything.
+    let _ = stream.write_all(request).await;
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response).await;
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+fn post_request(body: &str, key: &str) -> Vec<u8> {
+    format!(
+        "POST /api/activities HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nIdempotency-Key: {key}\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn over_a_socket_a_chunked_body_over_the_limit_gets_our_413() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = server::start(Config::with_data_dir(dir.path()))
+        .await
+        .unwrap();
+    let mut request = b"POST /api/activities HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+        Content-Type: application/json\r\nIdempotency-Key: chunked\r\n\
+        Transfer-Encoding: chunked\r\n\r\n"
+        .to_vec();
+    let chunk = "x".repeat(8192);
+    for _ in 0..9 {
+        request.extend_from_slice(format!("{:x}\r\n{chunk}\r\n", chunk.len()).as_bytes());
+    }
+    request.extend_from_slice(b"0\r\n\r\n");
+    let response = raw_http(running.addr, None, &request).await;
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert!(
+        response.contains("\"error\":\"payload_too_large\""),
+        "{response}"
+    );
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn over_a_socket_each_client_address_has_its_own_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::with_data_dir(dir.path());
+    config.submissions_per_hour = 1;
+    let running = server::start(config).await.unwrap();
+    let edition = raw_http(
+        running.addr,
+        None,
+        b"GET /api/edition HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    let starts_on = edition
+        .split("\"starts_on\":\"")
+        .nth(1)
+        .and_then(|rest| rest.get(..10))
+        .unwrap()
+        .parse::<NaiveDate>()
+        .unwrap();
+    let body = valid_body_on(starts_on, time(13, 0), time(14, 0)).to_string();
+    let first = raw_http(
+        running.addr,
+        Some([127, 0, 0, 1]),
+        &post_request(&body, "a"),
+    )
+    .await;
+    assert!(first.starts_with("HTTP/1.1 201"), "{first}");
+    let second = raw_http(
+        running.addr,
+        Some([127, 0, 0, 1]),
+        &post_request(&body, "b"),
+    )
+    .await;
+    assert!(second.starts_with("HTTP/1.1 429"), "{second}");
+    assert!(
+        second.to_ascii_lowercase().contains("retry-after: 3600"),
+        "{second}"
+    );
+    // Another address on the loopback network has its own bucket.
+    let other = raw_http(
+        running.addr,
+        Some([127, 0, 0, 2]),
+        &post_request(&body, "c"),
+    )
+    .await;
+    assert!(other.starts_with("HTTP/1.1 201"), "{other}");
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn a_stopped_server_frees_its_address_for_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut config = Config::with_data_dir(&data);
+    config.admin_token = Some(ADMIN_TOKEN.into());
+    let running = server::start(config.clone()).await.unwrap();
+    let addr = running.addr;
+
+    // An idle keep-alive connection must not keep the old server alive.
+    let mut idle = tokio::net::TcpStream::connect(addr).await.unwrap();
+    idle.write_all(b"GET /api/edition HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buffer = vec![0; 4096];
+    let read = idle.read(&mut buffer).await.unwrap();
+    assert!(String::from_utf8_lossy(&buffer[..read]).starts_with("HTTP/1.1 200"));
+
+    running.stop().await;
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), idle.read(&mut buffer))
+        .await
+        .expect("the idle connection is closed");
+    assert!(matches!(closed, Ok(0) | Err(_)), "{closed:?}");
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "nobody listens"
+    );
+
+    config.addr = addr;
+    let again = server::start(config).await.unwrap();
+    assert_eq!(again.addr, addr);
+    let response = raw_http(
+        addr,
+        None,
+        b"GET /api/edition HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    again.stop().await;
+}
