@@ -21,8 +21,8 @@ use crate::error::ApiError;
 use crate::rate_limit::ClientKey;
 use crate::storage::{KnownSubmission, NewSubmission, SubmissionOutcome};
 
-/// The largest registration body: far above the longest valid submission
-/// (the texts' limits add up to about 25 KiB of UTF-8 at most).
+/// The largest registration body. The texts' limits add up to about 14,200
+/// characters, so a valid submission fits even at four bytes a character.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// The longest `Idempotency-Key`, in characters.
