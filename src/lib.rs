@@ -4,8 +4,10 @@
 
 pub mod api;
 mod components;
+mod outbox;
 mod pages;
 mod routes;
+mod store;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -18,12 +20,18 @@ pub use routes::AppRoute;
 pub const PAGE_SIZE: usize = 20;
 
 use components::{FocusOnNavigation, SiteFooter, SiteHeader};
-use pages::{AccessibilityPage, ActivityPage, NotFoundPage, ProgrammePage};
+use pages::{
+    AccessibilityPage, ActivityPage, MyRegistrationsPage, NotFoundPage, ProgrammePage,
+    RegisterStartPage, SentPage, SubmissionPage, WizardPage,
+};
 
 /// The whole app: the programme data every page shares, and the routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(api::ProgrammeResource::new());
+    let health = store::StorageHealth::new();
+    provide_context(health);
+    provide_context(outbox::Outbox::start(health));
     view! {
         <Router>
             <a class="skip-link" href="#innehall">"Hoppa till innehållet"</a>
@@ -34,6 +42,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=ProgrammePage />
                     <Route path=path!("/tillganglighet") view=AccessibilityPage />
                     <Route path=path!("/aktivitet/:id") view=ActivityPage />
+                    <Route path=path!("/anmal") view=RegisterStartPage />
+                    <Route path=path!("/anmal/:id/skickad") view=SentPage />
+                    <Route path=path!("/anmal/:id/:step") view=WizardPage />
+                    <Route path=path!("/utkast") view=MyRegistrationsPage />
+                    <Route path=path!("/anmalan/:id") view=SubmissionPage />
                 </Routes>
             </main>
             <SiteFooter />

@@ -18,4 +18,17 @@ fn main() {
         }
         None => leptos::mount::mount_to_body(innovationsveckan::App),
     }
+    register_service_worker();
+}
+
+/// Lets the service worker in public/sw.js keep the app's files for offline
+/// use. Browsers without service workers (or on plain http other than
+/// localhost) simply do without.
+fn register_service_worker() {
+    let navigator = window().navigator();
+    let supported = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
+    if supported {
+        // A failed registration only means no offline copy: nothing to tell.
+        let _ = navigator.service_worker().register("/sw.js");
+    }
 }

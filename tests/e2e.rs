@@ -8,12 +8,13 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use fantoccini::{Client, Locator};
 use programme::demo::DEMO_ACTIVITY_COUNT;
 use serde_json::json;
-use support::{WAIT, cdp, eventually, field, in_browser, text_of};
+use support::{
+    WAIT, assert_accessible, axe_violations, cdp, eventually, field, in_browser, text_of,
+    wait_for_text,
+};
 
 /// What the field labelled `label` holds now.
 async fn field_value(client: &Client, label: &str) -> Option<String> {
@@ -50,64 +51,6 @@ async fn block_api(client: &Client, blocked: bool) {
         json!([])
     };
     cdp(client, "Network.setBlockedURLs", json!({ "urls": urls })).await;
-}
-
-/// The tags axe checks: WCAG 2.0, 2.1 and 2.2 at A and AA, and best practice.
-const AXE_RUN: &str = r#"
-const done = arguments[arguments.length - 1];
-axe.run(document, {
-  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-  rules: { 'target-size': { enabled: true } },
-  resultTypes: ['violations'],
-}).then(r => done(r.violations.map(v =>
-    `${v.id} (${v.impact}): ${v.help}\n    at ${v.nodes.map(n => n.target.join(' ')).join('\n    at ')}`)))
-  .catch(e => done([`axe failed to run: ${e}`]));
-"#;
-
-/// Runs axe-core on the page as it is now, at 320 px (a small phone) and at
-/// 1280 px, and fails with every violation's rule, impact and targets.
-async fn axe_violations(client: &Client) -> Vec<String> {
-    let axe =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tools/node_modules/axe-core/axe.min.js");
-    let axe = std::fs::read_to_string(&axe)
-        .unwrap_or_else(|e| panic!("{} ({e}): run scripts/setup.sh test", axe.display()));
-    client.execute(&axe, vec![]).await.unwrap();
-    let found = client.execute_async(AXE_RUN, vec![]).await.unwrap();
-    serde_json::from_value(found).unwrap()
-}
-
-async fn assert_accessible(client: &Client, state: &str) {
-    for width in [320, 1280] {
-        let metrics =
-            json!({ "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600 });
-        cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
-        let violations = axe_violations(client).await;
-        assert!(
-            violations.is_empty(),
-            "axe: {} violation(s) on {state} at {width} px:\n{}",
-            violations.len(),
-            violations.join("\n")
-        );
-        let overflow = client
-            .execute(
-                "return document.documentElement.scrollWidth - window.innerWidth",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert!(
-            overflow.as_i64().unwrap_or(1) <= 0,
-            "{state} scrolls sideways at {width} px"
-        );
-    }
-    cdp(client, "Emulation.clearDeviceMetricsOverride", json!({})).await;
-}
-
-async fn wait_for_text(client: &Client, css: &str, text: &str) {
-    eventually(&format!("{text:?} in {css}"), || async {
-        Ok(text_of(client, css).await?.contains(text))
-    })
-    .await;
 }
 
 /// Opens an address and waits until the programme shows activities.

@@ -137,6 +137,7 @@ pub async fn load_programme() -> Result<Arc<ProgrammeData>, ApiError> {
         ends_on,
         programme_opens_on,
     };
+    crate::store::save_edition(&edition);
     let activities = if programme_is_open {
         read_json::<ActivitiesResponse>(activities_request)
             .await?
@@ -181,4 +182,126 @@ impl Default for ProgrammeResource {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The server's answer to a registration it accepted.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Accepted {
+    pub id: String,
+    pub edit_token: String,
+    pub activity: AcceptedActivity,
+}
+
+/// The part of the accepted activity the app keeps.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AcceptedActivity {
+    pub status: programme::ActivityStatus,
+}
+
+/// Why a registration was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitError {
+    /// Not now (offline, server down or busy): send it again later.
+    Retry(String),
+    /// The server will not take it as it is; the person must change it.
+    Refused {
+        message: String,
+        fields: programme::FieldErrors,
+    },
+}
+
+/// The body of an API error, with field codes when there are any.
+#[derive(Deserialize)]
+struct RefusalBody {
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    fields: programme::FieldErrors,
+}
+
+/// `POST /api/activities` with the draft's id as `Idempotency-Key`: sending the
+/// same registration twice gives the same activity, never a second one.
+pub async fn submit(
+    key: &str,
+    submission: &programme::Submission,
+) -> Result<Accepted, SubmitError> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    let offline = || {
+        SubmitError::Retry(
+            "Vi når inte servern just nu. Anmälan skickas automatiskt när anslutningen fungerar igen."
+                .to_owned(),
+        )
+    };
+    let body = serde_json::to_string(submission).map_err(|_| offline())?;
+    let headers = web_sys::Headers::new().map_err(|_| offline())?;
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(|_| offline())?;
+    headers.set("Idempotency-Key", key).map_err(|_| offline())?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&wasm_bindgen::JsValue::from_str(&body));
+    let response = JsFuture::from(window().fetch_with_str_and_init("/api/activities", &init))
+        .await
+        .map_err(|_| offline())?
+        .dyn_into::<web_sys::Response>()
+        .map_err(|_| offline())?;
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
+        Err(_) => None,
+    }
+    .ok_or_else(offline)?;
+    let status = response.status();
+    if response.ok() {
+        return serde_json::from_str(&text).map_err(|_| offline());
+    }
+    let body = serde_json::from_str::<RefusalBody>(&text).ok();
+    match status {
+        // Busy, or down behind a proxy: later.
+        429 | 500..=599 => Err(SubmitError::Retry(format!(
+            "Servern kunde inte ta emot anmälan just nu ({status}). Vi försöker igen automatiskt."
+        ))),
+        _ => {
+            let (message, fields) = body.map(|b| (b.message, b.fields)).unwrap_or_default();
+            Err(SubmitError::Refused {
+                message: if message.is_empty() {
+                    format!("Servern tog inte emot anmälan ({status}).")
+                } else {
+                    message
+                },
+                fields,
+            })
+        }
+    }
+}
+
+/// What the organiser can see of their own registration.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SubmissionStatus {
+    pub id: String,
+    pub status: programme::ActivityStatus,
+    pub title: String,
+    #[serde(default)]
+    pub review_note: Option<String>,
+}
+
+/// `GET /api/submissions/{id}` with the private edit token.
+pub async fn submission_status(id: &str, token: &str) -> Result<SubmissionStatus, ApiError> {
+    let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
+    headers
+        .set("Authorization", &format!("Bearer {token}"))
+        .map_err(|_| ApiError::Network)?;
+    let init = web_sys::RequestInit::new();
+    init.set_headers(&headers);
+    let path = format!("/api/submissions/{}", programme::filter::percent_encode(id));
+    read_json(wasm_bindgen_futures::JsFuture::from(
+        window().fetch_with_str_and_init(&path, &init),
+    ))
+    .await
 }

@@ -19,6 +19,8 @@ pub fn SiteHeader() -> impl IntoView {
                 <nav aria-label="Huvudmeny">
                     <ul>
                         <li><A href=home()>"Programmet"</A></li>
+                        <li><A href="/anmal">"Anmäl aktivitet"</A></li>
+                        <li><A href="/utkast">"Mina anmälningar"</A></li>
                     </ul>
                 </nav>
             </div>

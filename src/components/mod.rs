@@ -2,6 +2,7 @@
 
 mod activity_card;
 mod filter_bar;
+pub mod form;
 mod layout;
 mod load_state;
 

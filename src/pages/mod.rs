@@ -2,13 +2,17 @@
 
 mod accessibility;
 mod activity;
+mod my_registrations;
 mod not_found;
 mod programme_page;
+mod register;
 
 pub use accessibility::AccessibilityPage;
 pub use activity::ActivityPage;
+pub use my_registrations::{MyRegistrationsPage, SubmissionPage};
 pub use not_found::NotFoundPage;
 pub use programme_page::ProgrammePage;
+pub use register::{RegisterStartPage, SentPage, WizardPage};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

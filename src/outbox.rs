@@ -1,0 +1,147 @@
+//! Sends the registrations waiting in the outbox: when one is queued, when the
+//! app starts, when the browser comes back online, and every little while as
+//! long as one is waiting. The draft leaves the browser only after the server
+//! has confirmed it; a repeated send is harmless (the idempotency key).
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::api::{self, SubmitError};
+use crate::store::{self, OutboxEntry, OutboxState, SentRecord, StorageHealth};
+
+thread_local! {
+    static DELIVERING: Cell<bool> = const { Cell::new(false) };
+    static RETRY_SCHEDULED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Changes whenever the outbox or the sent list changes, so pages showing them
+/// read storage again.
+#[derive(Clone, Copy)]
+pub struct Outbox {
+    changed: RwSignal<u32>,
+    health: StorageHealth,
+}
+
+impl Outbox {
+    /// Starts delivering: now, and whenever the browser comes back online.
+    pub fn start(health: StorageHealth) -> Self {
+        let outbox = Outbox {
+            changed: RwSignal::new(0),
+            health,
+        };
+        let handle = window_event_listener(leptos::ev::online, move |_| outbox.deliver());
+        // The listener lives as long as the app.
+        std::mem::forget(handle);
+        outbox.deliver();
+        outbox
+    }
+
+    pub fn use_context() -> Self {
+        expect_context::<Outbox>()
+    }
+
+    /// Subscribes the caller to changes.
+    pub fn track(&self) {
+        self.changed.track();
+    }
+
+    fn bump(&self) {
+        self.changed.try_update(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Puts a registration in the outbox and starts sending it.
+    pub fn enqueue(&self, entry: OutboxEntry) {
+        store::save_outbox(&entry, self.health);
+        self.bump();
+        self.deliver();
+    }
+
+    /// Sends every waiting registration, one after the other.
+    pub fn deliver(&self) {
+        if DELIVERING.get() {
+            return;
+        }
+        DELIVERING.set(true);
+        let outbox = *self;
+        leptos::task::spawn_local(async move {
+            let mut next_retry: Option<u32> = None;
+            for entry in store::outbox() {
+                if !matches!(entry.state, OutboxState::Waiting { .. }) {
+                    continue;
+                }
+                if let Some(OutboxState::Waiting { attempts, .. }) = outbox.send(&entry).await {
+                    next_retry = Some(next_retry.map_or(attempts, |n: u32| n.min(attempts)));
+                }
+                outbox.bump();
+            }
+            DELIVERING.set(false);
+            if let Some(attempts) = next_retry {
+                outbox.retry_later(attempts);
+            }
+        });
+    }
+
+    /// One attempt; returns the entry's new state if it stays in the outbox.
+    async fn send(&self, entry: &OutboxEntry) -> Option<OutboxState> {
+        match api::submit(&entry.id, &entry.submission).await {
+            Ok(accepted) => {
+                store::save_sent(
+                    &SentRecord {
+                        draft_id: entry.id.clone(),
+                        id: accepted.id,
+                        edit_token: accepted.edit_token,
+                        title: entry.submission.title.clone(),
+                        status: accepted.activity.status,
+                        sent_at: store::now_ms(),
+                    },
+                    self.health,
+                );
+                // Only now, with the server's confirmation kept, does the draft go.
+                store::delete_draft(&entry.id);
+                store::remove_outbox(&entry.id);
+                None
+            }
+            Err(error) => {
+                let attempts = match &entry.state {
+                    OutboxState::Waiting { attempts, .. } => attempts + 1,
+                    OutboxState::Refused { .. } => 1,
+                };
+                let state = match error {
+                    SubmitError::Retry(message) => OutboxState::Waiting {
+                        attempts,
+                        last_error: Some(message),
+                    },
+                    SubmitError::Refused { message, fields } => {
+                        OutboxState::Refused { message, fields }
+                    }
+                };
+                let updated = OutboxEntry {
+                    state: state.clone(),
+                    ..entry.clone()
+                };
+                store::save_outbox(&updated, self.health);
+                Some(state)
+            }
+        }
+    }
+
+    /// Tries again after a pause that grows with the failures: 5 s, 10 s, 20 s,
+    /// then every 30 s.
+    fn retry_later(&self, attempts: u32) {
+        if RETRY_SCHEDULED.get() {
+            return;
+        }
+        RETRY_SCHEDULED.set(true);
+        let seconds = (5u64 << attempts.saturating_sub(1).min(3)).min(30);
+        let outbox = *self;
+        set_timeout(
+            move || {
+                RETRY_SCHEDULED.set(false);
+                outbox.deliver();
+            },
+            Duration::from_secs(seconds),
+        );
+    }
+}

@@ -1,0 +1,328 @@
+//! What the app keeps in the browser's local storage: drafts, the outbox of
+//! registrations waiting to be sent, and the registrations already sent (with
+//! their private edit tokens). Every key is versioned (`iv.v1.…`).
+//!
+//! When local storage cannot be used (private mode, storage full, turned off),
+//! everything is kept in memory instead, so the wizard still works while the
+//! page is open, and [`StorageHealth`] tells the person their draft is not saved.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use programme::draft::{Draft, DraftProblem};
+use programme::{ActivityStatus, FieldErrors, Submission};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+const DRAFT_PREFIX: &str = "iv.v1.draft.";
+const KEPT_PREFIX: &str = "iv.kept.";
+const OUTBOX_PREFIX: &str = "iv.v1.outbox.";
+const SENT_PREFIX: &str = "iv.v1.sent.";
+const EDITION_KEY: &str = "iv.v1.edition";
+
+thread_local! {
+    /// Stands in for local storage when it cannot be used.
+    static MEMORY: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Local storage, if the browser lets us write to it.
+fn local() -> Option<web_sys::Storage> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    storage.set_item("iv.probe", "1").ok()?;
+    let _ = storage.remove_item("iv.probe");
+    Some(storage)
+}
+
+/// Whether drafts are saved beyond this page's life.
+pub fn is_persistent() -> bool {
+    local().is_some()
+}
+
+fn read(key: &str) -> Option<String> {
+    match local() {
+        Some(storage) => storage.get_item(key).ok().flatten(),
+        None => MEMORY.with(|m| m.borrow().get(key).cloned()),
+    }
+}
+
+/// Writes a value as JSON. `false` when it could only be kept in memory.
+fn write<T: Serialize>(key: &str, value: &T) -> bool {
+    if local().is_some() && LocalStorage::set(key, value).is_ok() {
+        return true;
+    }
+    if let Ok(text) = serde_json::to_string(value) {
+        MEMORY.with(|m| m.borrow_mut().insert(key.to_owned(), text));
+    }
+    false
+}
+
+fn write_raw(key: &str, text: &str) -> bool {
+    if let Some(storage) = local()
+        && storage.set_item(key, text).is_ok()
+    {
+        return true;
+    }
+    MEMORY.with(|m| m.borrow_mut().insert(key.to_owned(), text.to_owned()));
+    false
+}
+
+fn remove(key: &str) {
+    if let Some(storage) = local() {
+        let _ = storage.remove_item(key);
+    }
+    MEMORY.with(|m| m.borrow_mut().remove(key));
+}
+
+/// Every key with a prefix, from local storage and memory.
+fn keys_with(prefix: &str) -> Vec<String> {
+    let mut keys: Vec<String> = MEMORY.with(|m| {
+        m.borrow()
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .cloned()
+            .collect()
+    });
+    if let Some(storage) = local() {
+        let count = storage.length().unwrap_or(0);
+        keys.extend(
+            (0..count)
+                .filter_map(|i| storage.key(i).ok().flatten())
+                .filter(|k| k.starts_with(prefix)),
+        );
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+fn read_json<T: DeserializeOwned>(key: &str) -> Option<T> {
+    read(key).and_then(|text| serde_json::from_str(&text).ok())
+}
+
+/// Whether the last write reached local storage; shared through the context so
+/// every page can warn when drafts are not being saved.
+#[derive(Clone, Copy)]
+pub struct StorageHealth(pub RwSignal<bool>);
+
+impl StorageHealth {
+    pub fn new() -> Self {
+        StorageHealth(RwSignal::new(is_persistent()))
+    }
+
+    pub fn use_context() -> Self {
+        expect_context::<StorageHealth>()
+    }
+
+    fn record(&self, persisted: bool) {
+        if self.0.get_untracked() != persisted {
+            self.0.set(persisted);
+        }
+    }
+}
+
+impl Default for StorageHealth {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Saves a draft and notes whether it reached local storage.
+pub fn save_draft(draft: &Draft, health: StorageHealth) {
+    health.record(write(&format!("{DRAFT_PREFIX}{}", draft.id), draft));
+}
+
+/// A stored draft that cannot be used, kept aside under its own key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptDraft {
+    pub key: String,
+    pub text: String,
+}
+
+/// Reads one draft. A draft that cannot be read is moved aside (never deleted)
+/// and reported as the problem.
+pub fn load_draft(id: &str) -> Result<Option<Draft>, DraftProblem> {
+    let key = format!("{DRAFT_PREFIX}{id}");
+    let Some(text) = read(&key) else {
+        return Ok(None);
+    };
+    match Draft::decode(&text) {
+        Ok(draft) => Ok(Some(draft)),
+        Err(problem) => {
+            keep_aside(&key, &text);
+            Err(problem)
+        }
+    }
+}
+
+fn keep_aside(key: &str, text: &str) {
+    let kept = format!("{KEPT_PREFIX}{}.{key}", now_ms());
+    if write_raw(&kept, text) {
+        remove(key);
+    }
+}
+
+/// Milliseconds since 1970, by the browser's clock.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Every readable draft, newest first. Unreadable ones (corrupt, or of another
+/// version) are moved aside on the way; [`kept_drafts`] lists them.
+pub fn list_drafts() -> Vec<Draft> {
+    let mut drafts = Vec::new();
+    for key in keys_with(DRAFT_PREFIX) {
+        let Some(text) = read(&key) else { continue };
+        match Draft::decode(&text) {
+            Ok(draft) => drafts.push(draft),
+            Err(_) => keep_aside(&key, &text),
+        }
+    }
+    drafts.sort_by_key(|d| std::cmp::Reverse(d.updated_at));
+    drafts
+}
+
+pub fn delete_draft(id: &str) {
+    remove(&format!("{DRAFT_PREFIX}{id}"));
+}
+
+/// Drafts that could not be read, with their text, so nothing is lost.
+pub fn kept_drafts() -> Vec<KeptDraft> {
+    keys_with(KEPT_PREFIX)
+        .into_iter()
+        .filter_map(|key| read(&key).map(|text| KeptDraft { key, text }))
+        .collect()
+}
+
+pub fn delete_kept(key: &str) {
+    if key.starts_with(KEPT_PREFIX) {
+        remove(key);
+    }
+}
+
+/// Where a registration in the outbox stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum OutboxState {
+    /// Waiting to be sent (again).
+    Waiting {
+        attempts: u32,
+        /// Why the last attempt failed, in Swedish.
+        last_error: Option<String>,
+    },
+    /// The server refused it; the person needs to change something.
+    Refused {
+        message: String,
+        fields: FieldErrors,
+    },
+}
+
+/// A registration on its way to the server. Its id is the draft's id, which is
+/// also the request's `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub id: String,
+    pub submission: Submission,
+    pub queued_at: i64,
+    pub state: OutboxState,
+}
+
+pub fn save_outbox(entry: &OutboxEntry, health: StorageHealth) {
+    health.record(write(&format!("{OUTBOX_PREFIX}{}", entry.id), entry));
+}
+
+pub fn outbox_entry(id: &str) -> Option<OutboxEntry> {
+    read_json(&format!("{OUTBOX_PREFIX}{id}"))
+}
+
+pub fn outbox() -> Vec<OutboxEntry> {
+    let mut entries: Vec<OutboxEntry> = keys_with(OUTBOX_PREFIX)
+        .iter()
+        .filter_map(|key| read_json(key))
+        .collect();
+    entries.sort_by_key(|e| e.queued_at);
+    entries
+}
+
+pub fn remove_outbox(id: &str) {
+    remove(&format!("{OUTBOX_PREFIX}{id}"));
+}
+
+/// A registration the server has accepted, with the private edit token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentRecord {
+    /// The draft's id (the idempotency key).
+    pub draft_id: String,
+    /// The activity's id on the server.
+    pub id: String,
+    pub edit_token: String,
+    pub title: String,
+    pub status: ActivityStatus,
+    pub sent_at: i64,
+}
+
+impl SentRecord {
+    /// The private link to the registration: the token stays in the fragment,
+    /// which browsers never send to a server.
+    pub fn edit_path(&self) -> String {
+        format!("/anmalan/{}#nyckel={}", self.id, self.edit_token)
+    }
+}
+
+pub fn save_sent(record: &SentRecord, health: StorageHealth) {
+    health.record(write(&format!("{SENT_PREFIX}{}", record.draft_id), record));
+}
+
+pub fn sent(draft_id: &str) -> Option<SentRecord> {
+    read_json(&format!("{SENT_PREFIX}{draft_id}"))
+}
+
+pub fn all_sent() -> Vec<SentRecord> {
+    let mut records: Vec<SentRecord> = keys_with(SENT_PREFIX)
+        .iter()
+        .filter_map(|key| read_json(key))
+        .collect();
+    records.sort_by_key(|r| std::cmp::Reverse(r.sent_at));
+    records
+}
+
+/// The last edition the server told us about, for drafting offline.
+pub fn save_edition(edition: &programme::Edition) {
+    write(EDITION_KEY, edition);
+}
+
+pub fn last_edition() -> Option<programme::Edition> {
+    read_json(EDITION_KEY)
+}
+
+/// A new random id (UUID version 4) from the browser's cryptographic generator.
+pub fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // Without crypto (very old browsers): time and Math.random still make
+        // a collision between one person's drafts practically impossible.
+        let seed = now_ms() as u64;
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = ((seed >> ((i % 8) * 8)) as u8) ^ (random_byte());
+        }
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+fn random_byte() -> u8 {
+    (js_sys::Math::random() * 256.0) as u8
+}

@@ -1,0 +1,569 @@
+//! End to end, the registration wizard: the real server and release build, driven
+//! in headless Chromium the way an organiser would, finding fields by their
+//! labels. Like tests/e2e.rs these need `dist/` and Chromium (`scripts/test.sh`).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use fantoccini::{Client, Locator};
+use serde_json::{Value, json};
+use server::Config;
+use support::{
+    WAIT, assert_accessible, eventually, field, in_browser, text_of, visit_with, wait_for_text,
+};
+
+const ADMIN_TOKEN: &str = "e2e-admin-token-with-enough-length";
+const TITLE: &str = "Öppna data i kommunen";
+
+fn with_admin(config: &mut Config) {
+    config.admin_token = Some(ADMIN_TOKEN.into());
+}
+
+/// Calls the API from the page, as any script could: (status, JSON body).
+async fn api(c: &Client, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let script = r#"
+        const [method, path, token, body, done] = arguments;
+        const headers = { 'Authorization': 'Bearer ' + token };
+        if (body) headers['Content-Type'] = 'application/json';
+        fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined })
+          .then(async r => done([r.status, await r.json().catch(() => null)]))
+          .catch(e => done([0, String(e)]));
+    "#;
+    let args = vec![
+        json!(method),
+        json!(path),
+        json!(ADMIN_TOKEN),
+        body.unwrap_or(Value::Null),
+    ];
+    let answer = c.execute_async(script, args).await.unwrap();
+    (answer[0].as_u64().unwrap_or(0) as u16, answer[1].clone())
+}
+
+/// The registrations the operator sees, by status.
+async fn admin_list(c: &Client, status: Option<&str>) -> Vec<Value> {
+    let path = match status {
+        Some(status) => format!("/api/admin/activities?status={status}"),
+        None => "/api/admin/activities".to_owned(),
+    };
+    let (code, body) = api(c, "GET", &path, None).await;
+    assert_eq!(code, 200, "{body}");
+    body["activities"].as_array().cloned().unwrap_or_default()
+}
+
+async fn type_into(c: &Client, label: &str, text: &str) {
+    let input = field(c, label).await;
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+}
+
+async fn type_into_id(c: &Client, id: &str, text: &str) {
+    let input = c.find(Locator::Id(id)).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+}
+
+/// Clicks the label of a checkbox or radio button, as a person does.
+async fn tick(c: &Client, label: &str) {
+    c.find(Locator::XPath(&format!(
+        "//label[normalize-space()='{label}']"
+    )))
+    .await
+    .unwrap_or_else(|e| panic!("no choice labelled {label}: {e}"))
+    .click()
+    .await
+    .unwrap();
+}
+
+async fn button(c: &Client, text: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&format!(
+            "//button[normalize-space()='{text}']"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no button {text}: {e}"))
+}
+
+async fn press_button(c: &Client, text: &str) {
+    button(c, text).await.click().await.unwrap();
+}
+
+async fn wait_for_step(c: &Client, title: &str) {
+    eventually(&format!("the step {title}"), || async {
+        Ok(text_of(c, "h1").await? == title)
+    })
+    .await;
+}
+
+async fn value_of_id(c: &Client, id: &str) -> String {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// Starts a new registration and fills the first step.
+async fn start_and_fill_organisers(c: &Client, base: &str) {
+    c.goto(&format!("{base}/anmal")).await.unwrap();
+    press_button(c, "Börja anmälan").await;
+    wait_for_step(c, "Arrangör").await;
+    type_into(c, "Organisationens namn", "Umeå kommun").await;
+    // A known kommun name brings its kind along.
+    eventually("the kind to follow the name", || async {
+        Ok(value_of_id(c, "organisers[0].kind").await == "municipality")
+    })
+    .await;
+    press_button(c, "Lägg till en medarrangör").await;
+    type_into_id(c, "organisers[1].name", "Exempel AB").await;
+    c.find(Locator::Id("organisers[1].kind"))
+        .await
+        .unwrap()
+        .select_by_value("business")
+        .await
+        .unwrap();
+}
+
+async fn fill_activity(c: &Client) {
+    type_into(c, "Titel", TITLE).await;
+    type_into(
+        c,
+        "Kort sammanfattning",
+        "Så kommer ni igång med öppna data.",
+    )
+    .await;
+    type_into(
+        c,
+        "Beskrivning",
+        "En workshop om att publicera öppna data, med exempel från tre kommuner.",
+    )
+    .await;
+    tick(c, "Data och AI").await;
+    tick(c, "Medarbetare i offentlig sektor").await;
+}
+
+async fn fill_time_and_place(c: &Client) {
+    // The first day of the week (the demo edition is always weeks ahead).
+    field(c, "Dag").await.select_by_index(1).await.unwrap();
+    type_into(c, "Starttid", "13.00").await;
+    type_into(c, "Sluttid", "14.30").await;
+    tick(c, "Både på plats och digitalt").await;
+    type_into(c, "Lokal", "Stadshuset, sal B").await;
+    type_into(c, "Gatuadress", "Skolgatan 31").await;
+    type_into(c, "Postnummer", "901 84").await;
+    type_into(c, "Ort", "Umeå").await;
+    field(c, "Kommun")
+        .await
+        .select_by_value("2480")
+        .await
+        .unwrap();
+    type_into(c, "Plattform", "Microsoft Teams").await;
+    type_into(
+        c,
+        "Länk till sändningen eller mötet",
+        "https://teams.example.se/mote/42",
+    )
+    .await;
+}
+
+async fn fill_contact(c: &Client) {
+    type_into(c, "Kontaktperson", "Anna Andersson").await;
+    type_into(c, "Kontaktens e-postadress", "anna.andersson@umea.se").await;
+    type_into(c, "Din e-postadress", "anna.andersson@umea.se").await;
+}
+
+/// From the start page to the review step, every step filled and checked.
+async fn fill_everything(c: &Client, base: &str, check_each_step: bool) {
+    start_and_fill_organisers(c, base).await;
+    if check_each_step {
+        assert_accessible(c, "the organiser step").await;
+    }
+    press_button(c, "Spara och fortsätt").await;
+    wait_for_step(c, "Aktivitet").await;
+    fill_activity(c).await;
+    if check_each_step {
+        assert_accessible(c, "the activity step").await;
+    }
+    press_button(c, "Spara och fortsätt").await;
+    wait_for_step(c, "Tid och plats").await;
+    fill_time_and_place(c).await;
+    if check_each_step {
+        assert_accessible(c, "the time and place step").await;
+    }
+    press_button(c, "Spara och fortsätt").await;
+    wait_for_step(c, "Anmälan och kontakt").await;
+    fill_contact(c).await;
+    if check_each_step {
+        assert_accessible(c, "the contact step").await;
+    }
+    press_button(c, "Spara och fortsätt").await;
+    wait_for_step(c, "Granska och skicka").await;
+}
+
+async fn consent_and_send(c: &Client) {
+    tick(
+        c,
+        "Jag godkänner att uppgifterna om aktiviteten publiceras i Innovationsveckans program.",
+    )
+    .await;
+    press_button(c, "Skicka anmälan").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn a_new_organiser_registers_an_activity_that_is_in_the_programme_once_approved() {
+    in_browser(with_admin, |c, base| async move {
+        c.goto(&base).await.unwrap();
+        c.find(Locator::LinkText("Anmäl aktivitet"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_text(&c, "h1", "Anmäl en aktivitet").await;
+        assert_accessible(&c, "the start of a registration").await;
+        fill_everything(&c, &base, true).await;
+        let review = text_of(&c, "main").await.unwrap();
+        for answer in [
+            "Umeå kommun (kommun), Exempel AB (företag)",
+            TITLE,
+            "13.00–14.30",
+            "Stadshuset, sal B, Skolgatan 31, 901 84 Umeå, Umeå kommun",
+            "Data och AI",
+        ] {
+            assert!(
+                review.contains(answer),
+                "{answer:?} not in the review:\n{review}"
+            );
+        }
+        assert_accessible(&c, "the review step").await;
+        consent_and_send(&c).await;
+        wait_for_text(&c, "h1", "Tack! Anmälan är skickad").await;
+        wait_for_text(&c, "main", "väntar nu på granskning").await;
+        assert_accessible(&c, "the confirmation").await;
+        let link = value_of_id(&c, "edit-link").await;
+        assert!(
+            link.contains("/anmalan/") && link.contains("#nyckel="),
+            "{link}"
+        );
+
+        // Waiting for review: not public yet.
+        let pending = admin_list(&c, Some("pending")).await;
+        assert_eq!(pending.len(), 1, "{pending:?}");
+        assert_eq!(pending[0]["title"], TITLE);
+        let id = pending[0]["id"].as_str().unwrap().to_owned();
+        let (status, _) = api(&c, "GET", &format!("/api/activities/{id}"), None).await;
+        assert_eq!(status, 404, "a pending activity is not public");
+
+        // The private link shows the status.
+        c.goto(&link).await.unwrap();
+        wait_for_text(&c, "main", "Väntar på granskning").await;
+        assert_accessible(&c, "a registration opened by its link").await;
+
+        let (status, body) = api(
+            &c,
+            "POST",
+            &format!("/api/admin/activities/{id}/approve"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+
+        c.goto(&format!("{base}/?q=öppna%20data%20i%20kommunen"))
+            .await
+            .unwrap();
+        wait_for_text(&c, "main", TITLE).await;
+        c.goto(&format!("{base}/utkast")).await.unwrap();
+        wait_for_text(&c, "main", "Skickade anmälningar").await;
+        wait_for_text(&c, "main", "Publicerad").await;
+        assert_accessible(&c, "my registrations").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn reloading_mid_wizard_keeps_every_field_and_the_step() {
+    in_browser(with_admin, |c, base| async move {
+        start_and_fill_organisers(&c, &base).await;
+        press_button(&c, "Spara och fortsätt").await;
+        wait_for_step(&c, "Aktivitet").await;
+        fill_activity(&c).await;
+        let step_url = c.current_url().await.unwrap();
+        // Straight after typing: the save must not wait for a pause.
+        c.refresh().await.unwrap();
+        wait_for_step(&c, "Aktivitet").await;
+        assert_eq!(c.current_url().await.unwrap(), step_url);
+        assert_eq!(value_of_id(&c, "title").await, TITLE);
+        assert_eq!(
+            value_of_id(&c, "description").await,
+            "En workshop om att publicera öppna data, med exempel från tre kommuner."
+        );
+        let ticked = c
+            .find(Locator::Id("themes-data_ai"))
+            .await
+            .unwrap()
+            .is_selected()
+            .await
+            .unwrap();
+        assert!(ticked, "the theme stays ticked");
+
+        // The browser's back button goes to the previous step, with its answers.
+        c.back().await.unwrap();
+        wait_for_step(&c, "Arrangör").await;
+        assert_eq!(value_of_id(&c, "organisers[0].name").await, "Umeå kommun");
+        assert_eq!(value_of_id(&c, "organisers[1].name").await, "Exempel AB");
+        assert_eq!(value_of_id(&c, "organisers[1].kind").await, "business");
+        c.forward().await.unwrap();
+        wait_for_step(&c, "Aktivitet").await;
+        assert_eq!(value_of_id(&c, "title").await, TITLE);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn a_draft_survives_closing_the_app_and_can_be_deleted() {
+    in_browser(with_admin, |c, base| async move {
+        start_and_fill_organisers(&c, &base).await;
+        press_button(&c, "Spara och fortsätt").await;
+        wait_for_step(&c, "Aktivitet").await;
+        type_into(&c, "Titel", "Utkast som ska finnas kvar").await;
+        // Close the app: leave it for another site, then open it anew.
+        c.goto("about:blank").await.unwrap();
+        c.goto(&base).await.unwrap();
+        c.find(Locator::LinkText("Mina anmälningar"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_text(&c, "main", "Utkast som ska finnas kvar").await;
+        wait_for_text(&c, "main", "Steg 2 av 5: Aktivitet").await;
+        assert_accessible(&c, "the drafts page").await;
+
+        c.find(Locator::XPath(
+            "//a[starts-with(normalize-space(), 'Fortsätt')]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        wait_for_step(&c, "Aktivitet").await;
+        assert_eq!(value_of_id(&c, "title").await, "Utkast som ska finnas kvar");
+
+        c.goto(&format!("{base}/utkast")).await.unwrap();
+        press_button(&c, "Ta bort utkastet ”Utkast som ska finnas kvar”").await;
+        press_button(&c, "Ja, ta bort").await;
+        wait_for_text(&c, "main", "Du har inga utkast").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn an_invalid_step_shows_the_error_summary_and_the_field_messages() {
+    in_browser(with_admin, |c, base| async move {
+        c.goto(&format!("{base}/anmal")).await.unwrap();
+        press_button(&c, "Börja anmälan").await;
+        wait_for_step(&c, "Arrangör").await;
+        type_into(&c, "Organisationens namn", "Exempel AB").await;
+        c.find(Locator::Id("organisers[0].kind"))
+            .await
+            .unwrap()
+            .select_by_value("business")
+            .await
+            .unwrap();
+        press_button(&c, "Spara och fortsätt").await;
+        wait_for_text(
+            &c,
+            ".error-summary",
+            "Minst en arrangör eller medarrangör måste vara",
+        )
+        .await;
+        // The summary has focus, so it is read out at once.
+        let focused = c
+            .execute("return document.activeElement.className", vec![])
+            .await
+            .unwrap();
+        assert_eq!(focused, json!("error-summary"));
+        assert_eq!(
+            text_of(&c, "h1").await.unwrap(),
+            "Arrangör",
+            "still on the step"
+        );
+        assert!(
+            c.title().await.unwrap().starts_with("Fel: "),
+            "the page title says there are errors"
+        );
+        assert_accessible(&c, "the organiser step with an error").await;
+
+        // Next step, nothing filled in: a message beside every field.
+        c.find(Locator::Id("organisers[0].kind"))
+            .await
+            .unwrap()
+            .select_by_value("municipality")
+            .await
+            .unwrap();
+        press_button(&c, "Spara och fortsätt").await;
+        wait_for_step(&c, "Aktivitet").await;
+        press_button(&c, "Spara och fortsätt").await;
+        wait_for_text(&c, ".error-summary", "Fyll i titel.").await;
+        let title = c.find(Locator::Id("title")).await.unwrap();
+        assert_eq!(
+            title.attr("aria-invalid").await.unwrap().as_deref(),
+            Some("true")
+        );
+        let described = title.attr("aria-describedby").await.unwrap().unwrap();
+        assert!(described.contains("title-error"), "{described}");
+        assert!(
+            text_of(&c, "#title-error")
+                .await
+                .unwrap()
+                .contains("Fyll i titel.")
+        );
+        assert!(
+            text_of(&c, ".error-summary")
+                .await
+                .unwrap()
+                .contains("Välj minst ett tema.")
+        );
+        // A link in the summary takes focus to its field.
+        c.find(Locator::LinkText("Fyll i titel."))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let focused = c
+            .execute("return document.activeElement.id", vec![])
+            .await
+            .unwrap();
+        assert_eq!(focused, json!("title"));
+        assert_accessible(&c, "the activity step with errors").await;
+
+        // Back never validates.
+        c.find(Locator::LinkText("Tillbaka"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_step(&c, "Arrangör").await;
+        assert!(c.find(Locator::Css(".error-summary")).await.is_err());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn a_registration_sent_while_the_server_is_down_is_delivered_once_when_it_is_back() {
+    let visit = visit_with(with_admin).await;
+    let c = visit.client.clone();
+    let base = visit.base.clone();
+    let config = visit.config.clone();
+    let outcome = tokio::spawn(async move {
+        fill_everything(&c, &base, false).await;
+        // The service worker has kept the app's files by now.
+        let ready = c
+            .execute_async(
+                "const done = arguments[0]; navigator.serviceWorker.ready.then(() => done(true));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(ready, json!(true));
+
+        visit.server.stop().await;
+        consent_and_send(&c).await;
+        wait_for_text(&c, "h1", "Anmälan väntar på att skickas").await;
+        wait_for_text(&c, "main", "Vi har inte kunnat skicka anmälan än").await;
+        assert_accessible(&c, "a registration waiting to be sent").await;
+
+        // Closing and opening the app while the server is down: the service
+        // worker serves the app, and the registration is still waiting.
+        c.refresh().await.unwrap();
+        wait_for_text(&c, "h1", "Anmälan väntar på att skickas").await;
+
+        let server = server::start(config).await.unwrap();
+        // Sent by the retry timer, without anyone touching anything.
+        wait_for_text(&c, "h1", "Tack! Anmälan är skickad").await;
+        let pending = admin_list(&c, Some("pending")).await;
+        let ours: Vec<_> = pending.iter().filter(|a| a["title"] == TITLE).collect();
+        assert_eq!(ours.len(), 1, "delivered exactly once: {pending:?}");
+        c.goto(&format!("{base}/utkast")).await.unwrap();
+        wait_for_text(&c, "main", "Skickade anmälningar").await;
+        let page = text_of(&c, "main").await.unwrap();
+        assert!(!page.contains("Väntar på att skickas"), "{page}");
+        let all = admin_list(&c, None).await;
+        assert_eq!(all.iter().filter(|a| a["title"] == TITLE).count(), 1);
+        server.stop().await;
+    })
+    .await;
+    let _ = visit.client.close().await;
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn an_unreadable_draft_is_kept_aside_and_shown() {
+    in_browser(with_admin, |c, base| async move {
+        c.goto(&base).await.unwrap();
+        c.execute(
+            "localStorage.setItem('iv.v1.draft.broken', '{\"version\":1,\"form\":'); \
+             localStorage.setItem('iv.v1.draft.old', '{\"version\":0,\"id\":\"old\",\"titel\":\"Gammalt\"}');",
+            vec![],
+        )
+        .await
+        .unwrap();
+        c.goto(&format!("{base}/utkast")).await.unwrap();
+        wait_for_text(&c, "main", "Utkast som inte kunde läsas").await;
+        let kept = c
+            .execute(
+                "return Object.keys(localStorage).filter(k => k.startsWith('iv.kept.')).length",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(kept, json!(2), "both kept aside, nothing dropped");
+        let text = value_of_id(&c, "kept-0").await + &value_of_id(&c, "kept-1").await;
+        assert!(text.contains("Gammalt"), "the old draft's text is shown: {text}");
+        assert_accessible(&c, "drafts that could not be read").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn without_storage_the_wizard_warns_and_still_works() {
+    in_browser(with_admin, |c, base| async move {
+        // Storage that refuses every write, as in a full or locked-down browser.
+        support::cdp(
+            &c,
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };" }),
+        )
+        .await;
+        c.goto(&format!("{base}/anmal")).await.unwrap();
+        wait_for_text(&c, "main", "Utkastet sparas inte").await;
+        press_button(&c, "Börja anmälan").await;
+        wait_for_step(&c, "Arrangör").await;
+        wait_for_text(&c, "main", "Utkastet sparas inte").await;
+        type_into(&c, "Organisationens namn", "Region Västerbotten").await;
+        eventually("the kind to follow the name", || async {
+            Ok(value_of_id(&c, "organisers[0].kind").await == "region")
+        })
+        .await;
+        press_button(&c, "Spara och fortsätt").await;
+        wait_for_step(&c, "Aktivitet").await;
+        c.back().await.unwrap();
+        wait_for_step(&c, "Arrangör").await;
+        assert_eq!(value_of_id(&c, "organisers[0].name").await, "Region Västerbotten");
+    })
+    .await;
+}
