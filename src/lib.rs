@@ -34,7 +34,18 @@ pub fn App() -> impl IntoView {
     provide_context(outbox::Outbox::start(health));
     view! {
         <Router>
-            <a class="skip-link" href="#innehall">"Hoppa till innehållet"</a>
+            // The router would treat the fragment link as a navigation and leave
+            // focus behind; the skip link must move it.
+            <a
+                class="skip-link"
+                href="#innehall"
+                on:click=|ev| {
+                    ev.prevent_default();
+                    components::form::focus_id("innehall");
+                }
+            >
+                "Hoppa till innehållet"
+            </a>
             <FocusOnNavigation />
             <SiteHeader />
             <main id="innehall" tabindex="-1">

@@ -531,7 +531,13 @@ async fn the_programme_works_with_the_keyboard_alone() {
                 focused(&c).await
             );
             press(&c, Key::Enter).await;
-            tab_to(&c, "input#filter-sok", 5).await;
+            assert!(
+                focused(&c).await.starts_with("main#innehall"),
+                "{}",
+                focused(&c).await
+            );
+            // From there, past the heading, to the search.
+            tab_to(&c, "input#filter-sok", 3).await;
             c.active_element()
                 .await
                 .unwrap()
