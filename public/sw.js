@@ -1,14 +1,27 @@
-// Innovationsveckan's service worker. It keeps the app's own files (the page,
-// its script, WebAssembly, style sheet and icon), so that someone who has
-// opened the app once can open it again without a network, go on with a draft
-// and queue it for sending. It never touches the API: the programme, the
+// Innovationsveckan's service worker. It keeps the apps' own files (the two
+// pages, their scripts, WebAssembly, style sheet and icon), so that someone who
+// has opened the site once can open it again without a network, go on with a
+// draft and queue it for sending. It never touches the API: the programme, the
 // registrations and their idempotency keys always talk to the server itself.
 
 const CACHE = "innovationsveckan-app-v1";
-const SHELL = "/";
+// The page of each app, under the path that serves it.
+const PAGES = ["/", "/anmal"];
+
+// The app a path belongs to, as `programme::is_registration_path` decides.
+function pageFor(path) {
+    const registration =
+        path === "/anmal" || path.startsWith("/anmal/") || path === "/utkast" ||
+        path.startsWith("/utkast/") || path.startsWith("/anmalan/");
+    return registration ? "/anmal" : "/";
+}
 
 self.addEventListener("install", (event) => {
-    event.waitUntil(refreshShell().then(() => self.skipWaiting()));
+    event.waitUntil(
+        Promise.all(PAGES.map((page) => fetch(page, { cache: "no-cache" }).then((r) => keepPage(page, r))))
+            .catch(() => undefined)
+            .then(() => self.skipWaiting()),
+    );
 });
 
 self.addEventListener("activate", (event) => {
@@ -27,24 +40,20 @@ self.addEventListener("fetch", (event) => {
         return;
     }
     if (request.mode === "navigate") {
-        event.respondWith(page(event));
+        event.respondWith(page(event, pageFor(url.pathname)));
     } else {
         event.respondWith(file(request));
     }
 });
 
-// Any page of the app is the same document: fresh from the server when it
-// answers, the kept copy when it does not.
-async function page(event) {
+// A page: fresh from the server when it answers, the kept copy when it does not.
+async function page(event, key) {
     try {
         const response = await fetch(event.request);
-        if (response.ok && (response.headers.get("content-type") || "").startsWith("text/html")) {
-            const copy = response.clone();
-            event.waitUntil(copy.text().then((html) => keep(html, response.clone())));
-        }
+        event.waitUntil(keepPage(key, response.clone()));
         return response;
     } catch (error) {
-        const kept = await caches.match(SHELL);
+        const kept = await caches.match(key);
         if (kept) {
             return kept;
         }
@@ -67,22 +76,32 @@ async function file(request) {
     return response;
 }
 
-async function refreshShell() {
-    const response = await fetch(SHELL, { cache: "no-cache" });
-    if (response.ok) {
-        await keep(await response.clone().text(), response);
-    }
-}
-
-// Keeps the page and every file it names, and lets go of earlier builds' files.
-async function keep(html, response) {
-    const cache = await caches.open(CACHE);
-    await cache.put(SHELL, response);
+// The files a page names: its script, WebAssembly, style sheet and icon.
+function filesOf(html) {
     const files = new Set(["/favicon.svg"]);
     for (const match of html.matchAll(/(?:href|src)="(\/[^"?#]+\.(?:js|wasm|css|svg))"/g)) {
         files.add(match[1]);
     }
-    for (const path of files) {
+    return files;
+}
+
+// Keeps a page and every file it names, and lets go of earlier builds' files.
+async function keepPage(key, response) {
+    if (!response.ok || !(response.headers.get("content-type") || "").startsWith("text/html")) {
+        return;
+    }
+    const cache = await caches.open(CACHE);
+    await cache.put(key, response.clone());
+    const wanted = new Set();
+    for (const page of PAGES) {
+        const kept = await cache.match(page);
+        if (kept) {
+            for (const path of filesOf(await kept.text())) {
+                wanted.add(path);
+            }
+        }
+    }
+    for (const path of wanted) {
         if (!(await cache.match(path))) {
             try {
                 const fetched = await fetch(path);
@@ -96,7 +115,7 @@ async function keep(html, response) {
     }
     for (const request of await cache.keys()) {
         const path = new URL(request.url).pathname;
-        if (path !== SHELL && !files.has(path)) {
+        if (!PAGES.includes(path) && !wanted.has(path)) {
             await cache.delete(request);
         }
     }

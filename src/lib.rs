@@ -1,6 +1,10 @@
-//! The Innovationsveckan web app: a Leptos client-side app compiled to WebAssembly
-//! with Trunk. It fetches the programme once and filters it in the browser with the
-//! `programme` crate. Build it with `trunk build --release`; the server serves `dist/`.
+//! The Innovationsveckan web app: two Leptos client-side apps compiled to
+//! WebAssembly with Trunk, sharing this library. The programme (`src/main.rs`,
+//! `index.html`) fetches the programme once and filters it in the browser with the
+//! `programme` crate; the registration (`src/bin/anmalan.rs`, `anmal.html`) is the
+//! wizard, the drafts and the outbox. Two builds keep the public programme's first
+//! load free of the wizard's code; links between them are ordinary page loads.
+//! Build both with `scripts/build-app.sh`; the server serves `dist/`.
 
 pub mod api;
 mod components;
@@ -25,13 +29,37 @@ use pages::{
     RegisterStartPage, SentPage, SubmissionPage, WizardPage,
 };
 
-/// The whole app: the programme data every page shares, and the routes.
+/// The two apps; a link to a page of the other one is a full page load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Programme,
+    Registration,
+}
+
+impl Part {
+    /// The app a path belongs to (the server makes the same choice).
+    pub fn of_path(path: &str) -> Part {
+        if programme::is_registration_path(path) {
+            Part::Registration
+        } else {
+            Part::Programme
+        }
+    }
+}
+
+/// What both apps share around their pages: skip link, header, footer, and
+/// the outbox that sends waiting registrations whenever either app is open.
 #[component]
-pub fn App() -> impl IntoView {
-    provide_context(api::ProgrammeResource::new());
-    let health = store::StorageHealth::new();
-    provide_context(health);
-    provide_context(outbox::Outbox::start(health));
+fn Frame(part: Part, children: Children) -> impl IntoView {
+    match part {
+        Part::Registration => {
+            let health = store::StorageHealth::new();
+            provide_context(health);
+            provide_context(outbox::Outbox::start(health));
+        }
+        Part::Programme => outbox::deliver_quietly(),
+    }
+    provide_context(part);
     view! {
         <Router>
             // The router would treat the fragment link as a navigation and leave
@@ -48,19 +76,73 @@ pub fn App() -> impl IntoView {
             </a>
             <FocusOnNavigation />
             <SiteHeader />
-            <main id="innehall" tabindex="-1">
-                <Routes fallback=|| view! { <NotFoundPage /> }>
-                    <Route path=path!("/") view=ProgrammePage />
-                    <Route path=path!("/tillganglighet") view=AccessibilityPage />
-                    <Route path=path!("/aktivitet/:id") view=ActivityPage />
-                    <Route path=path!("/anmal") view=RegisterStartPage />
-                    <Route path=path!("/anmal/:id/skickad") view=SentPage />
-                    <Route path=path!("/anmal/:id/:step") view=WizardPage />
-                    <Route path=path!("/utkast") view=MyRegistrationsPage />
-                    <Route path=path!("/anmalan/:id") view=SubmissionPage />
-                </Routes>
-            </main>
+            <main id="innehall" tabindex="-1">{children()}</main>
             <SiteFooter />
         </Router>
+    }
+}
+
+/// The programme: the programme data every page shares, and the routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(api::ProgrammeResource::new());
+    view! {
+        <Frame part=Part::Programme>
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/") view=ProgrammePage />
+                <Route path=path!("/tillganglighet") view=AccessibilityPage />
+                <Route path=path!("/aktivitet/:id") view=ActivityPage />
+            </Routes>
+        </Frame>
+    }
+}
+
+/// The registration: the wizard, the person's drafts and registrations.
+#[component]
+pub fn RegistrationApp() -> impl IntoView {
+    provide_context(api::EditionResource::new());
+    view! {
+        <Frame part=Part::Registration>
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/anmal") view=RegisterStartPage />
+                <Route path=path!("/anmal/:id/skickad") view=SentPage />
+                <Route path=path!("/anmal/:id/:step") view=WizardPage />
+                <Route path=path!("/utkast") view=MyRegistrationsPage />
+                <Route path=path!("/anmalan/:id") view=SubmissionPage />
+            </Routes>
+        </Frame>
+    }
+}
+
+/// Starts an app in the browser: it takes the place of the app shell that
+/// the HTML painted before the WebAssembly loaded.
+pub fn start<F, N>(app: F)
+where
+    F: FnOnce() -> N + 'static,
+    N: IntoView + 'static,
+{
+    use wasm_bindgen::JsCast;
+    let shell = document()
+        .get_element_by_id("app")
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    match shell {
+        Some(root) => {
+            root.set_inner_html("");
+            leptos::mount::mount_to(root, app).forget();
+        }
+        None => leptos::mount::mount_to_body(app),
+    }
+    register_service_worker();
+}
+
+/// Lets the service worker in public/sw.js keep the apps' files for offline
+/// use. Browsers without service workers (or on plain http other than
+/// localhost) simply do without.
+fn register_service_worker() {
+    let navigator = window().navigator();
+    let supported = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
+    if supported {
+        // A failed registration only means no offline copy: nothing to tell.
+        let _ = navigator.service_worker().register("/sw.js");
     }
 }

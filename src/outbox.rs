@@ -1,7 +1,8 @@
-//! Sends the registrations waiting in the outbox: when one is queued, when the
-//! app starts, when the browser comes back online, and every little while as
-//! long as one is waiting. The draft leaves the browser only after the server
-//! has confirmed it; a repeated send is harmless (the idempotency key).
+//! Sends the registrations waiting in the outbox: when one is queued, when
+//! either app starts, when the browser comes back online, and (in the
+//! registration app) every little while as long as one is waiting. The draft
+//! leaves the browser only after the server has confirmed it; a repeated send
+//! is harmless (the idempotency key).
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -24,6 +25,28 @@ pub struct Outbox {
     health: StorageHealth,
 }
 
+/// The programme app's part: send what waits, now and when the browser comes
+/// back online, with no more code than it takes to post a stored body. Refusals
+/// and retries are left to the registration app, which shows them.
+pub fn deliver_quietly() {
+    let send_all = || {
+        leptos::task::spawn_local(async {
+            for id in store::outbox_ids() {
+                let Some(body) = store::outbox_body(&id) else {
+                    continue;
+                };
+                if let Ok(response) = api::submit(&id, &body).await {
+                    store::mark_delivered(&id, &response);
+                }
+            }
+        })
+    };
+    let handle = window_event_listener(leptos::ev::online, move |_| send_all());
+    // The listener lives as long as the app.
+    std::mem::forget(handle);
+    send_all();
+}
+
 impl Outbox {
     /// Starts delivering: now, and whenever the browser comes back online.
     pub fn start(health: StorageHealth) -> Self {
@@ -31,6 +54,10 @@ impl Outbox {
             changed: RwSignal::new(0),
             health,
         };
+        // Registrations the programme app delivered become sent records.
+        for (id, response, title) in store::delivered() {
+            outbox.record_sent(&id, &response, title);
+        }
         let handle = window_event_listener(leptos::ev::online, move |_| outbox.deliver());
         // The listener lives as long as the app.
         std::mem::forget(handle);
@@ -85,22 +112,11 @@ impl Outbox {
 
     /// One attempt; returns the entry's new state if it stays in the outbox.
     async fn send(&self, entry: &OutboxEntry) -> Option<OutboxState> {
-        match api::submit(&entry.id, &entry.submission).await {
-            Ok(accepted) => {
-                store::save_sent(
-                    &SentRecord {
-                        draft_id: entry.id.clone(),
-                        id: accepted.id,
-                        edit_token: accepted.edit_token,
-                        title: entry.submission.title.clone(),
-                        status: accepted.activity.status,
-                        sent_at: store::now_ms(),
-                    },
-                    self.health,
-                );
+        match api::submit(&entry.id, &entry.body).await {
+            Ok(response) => {
                 // Only now, with the server's confirmation kept, does the draft go.
-                store::delete_draft(&entry.id);
-                store::remove_outbox(&entry.id);
+                store::mark_delivered(&entry.id, &response);
+                self.record_sent(&entry.id, &response, entry.title.clone());
                 None
             }
             Err(error) => {
@@ -113,8 +129,8 @@ impl Outbox {
                         attempts,
                         last_error: Some(message),
                     },
-                    SubmitError::Refused { message, fields } => {
-                        OutboxState::Refused { message, fields }
+                    SubmitError::Refused { status, response } => {
+                        OutboxState::Refused { status, response }
                     }
                 };
                 let updated = OutboxEntry {
@@ -124,6 +140,25 @@ impl Outbox {
                 store::save_outbox(&updated, self.health);
                 Some(state)
             }
+        }
+    }
+
+    /// Keeps the server's acceptance of a registration, with its edit token,
+    /// for "Mina anmälningar".
+    fn record_sent(&self, draft_id: &str, response: &str, title: String) {
+        if let Ok(accepted) = serde_json::from_str::<api::Accepted>(response) {
+            store::save_sent(
+                &SentRecord {
+                    draft_id: draft_id.to_owned(),
+                    id: accepted.id,
+                    edit_token: accepted.edit_token,
+                    title,
+                    status: accepted.activity.status,
+                    sent_at: store::now_ms(),
+                },
+                self.health,
+            );
+            store::forget_delivered(draft_id);
         }
     }
 

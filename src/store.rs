@@ -11,14 +11,16 @@ use std::collections::BTreeMap;
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
+use programme::ActivityStatus;
 use programme::draft::{Draft, DraftProblem};
-use programme::{ActivityStatus, FieldErrors, Submission};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 const DRAFT_PREFIX: &str = "iv.v1.draft.";
 const KEPT_PREFIX: &str = "iv.kept.";
 const OUTBOX_PREFIX: &str = "iv.v1.outbox.";
+const OUTBOX_STATE_PREFIX: &str = "iv.v1.outbox-state.";
+const DELIVERED_PREFIX: &str = "iv.v1.delivered.";
 const SENT_PREFIX: &str = "iv.v1.sent.";
 const EDITION_KEY: &str = "iv.v1.edition";
 
@@ -203,7 +205,7 @@ pub fn delete_kept(key: &str) {
 
 /// Where a registration in the outbox stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum OutboxState {
     /// Waiting to be sent (again).
     Waiting {
@@ -211,42 +213,120 @@ pub enum OutboxState {
         /// Why the last attempt failed, in Swedish.
         last_error: Option<String>,
     },
-    /// The server refused it; the person needs to change something.
-    Refused {
-        message: String,
-        fields: FieldErrors,
-    },
+    /// The server refused it; the person needs to change something. Its
+    /// answer, as written ([`crate::api::Refusal::read`] reads it).
+    Refused { status: u16, response: String },
 }
 
 /// A registration on its way to the server. Its id is the draft's id, which is
 /// also the request's `Idempotency-Key`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Stored as two entries: the body alone under `iv.v1.outbox.{id}`, exactly as
+/// it is sent, so the programme app can deliver it with no code to read one;
+/// and the rest under `iv.v1.outbox-state.{id}`, which only the registration
+/// app reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
     pub id: String,
-    pub submission: Submission,
+    pub title: String,
+    /// The registration as JSON.
+    pub body: String,
     pub queued_at: i64,
     pub state: OutboxState,
 }
 
+#[derive(Serialize, Deserialize)]
+struct OutboxMeta {
+    title: String,
+    queued_at: i64,
+    state: OutboxState,
+}
+
 pub fn save_outbox(entry: &OutboxEntry, health: StorageHealth) {
-    health.record(write(&format!("{OUTBOX_PREFIX}{}", entry.id), entry));
+    let meta = OutboxMeta {
+        title: entry.title.clone(),
+        queued_at: entry.queued_at,
+        state: entry.state.clone(),
+    };
+    let body_saved = write_raw(&format!("{OUTBOX_PREFIX}{}", entry.id), &entry.body);
+    let meta_saved = write(&format!("{OUTBOX_STATE_PREFIX}{}", entry.id), &meta);
+    health.record(body_saved && meta_saved);
 }
 
 pub fn outbox_entry(id: &str) -> Option<OutboxEntry> {
-    read_json(&format!("{OUTBOX_PREFIX}{id}"))
+    let body = read(&format!("{OUTBOX_PREFIX}{id}"))?;
+    let meta: Option<OutboxMeta> = read_json(&format!("{OUTBOX_STATE_PREFIX}{id}"));
+    let meta = meta.unwrap_or(OutboxMeta {
+        title: "Anmälan".to_owned(),
+        queued_at: 0,
+        state: OutboxState::Waiting {
+            attempts: 0,
+            last_error: None,
+        },
+    });
+    Some(OutboxEntry {
+        id: id.to_owned(),
+        title: meta.title,
+        body,
+        queued_at: meta.queued_at,
+        state: meta.state,
+    })
 }
 
 pub fn outbox() -> Vec<OutboxEntry> {
-    let mut entries: Vec<OutboxEntry> = keys_with(OUTBOX_PREFIX)
+    let mut entries: Vec<OutboxEntry> = outbox_ids()
         .iter()
-        .filter_map(|key| read_json(key))
+        .filter_map(|id| outbox_entry(id))
         .collect();
     entries.sort_by_key(|e| e.queued_at);
     entries
 }
 
+/// The ids of the registrations waiting in the outbox.
+pub fn outbox_ids() -> Vec<String> {
+    keys_with(OUTBOX_PREFIX)
+        .into_iter()
+        .map(|key| key[OUTBOX_PREFIX.len()..].to_owned())
+        .collect()
+}
+
+/// The body of a registration in the outbox.
+pub fn outbox_body(id: &str) -> Option<String> {
+    read(&format!("{OUTBOX_PREFIX}{id}"))
+}
+
 pub fn remove_outbox(id: &str) {
     remove(&format!("{OUTBOX_PREFIX}{id}"));
+    remove(&format!("{OUTBOX_STATE_PREFIX}{id}"));
+}
+
+/// Records the server's acceptance of a registration, as it answered, and lets
+/// the draft and the outbox entry go. The registration app turns the answer
+/// into a [`SentRecord`] ([`delivered`]).
+pub fn mark_delivered(id: &str, response: &str) {
+    write_raw(&format!("{DELIVERED_PREFIX}{id}"), response);
+    remove(&format!("{OUTBOX_PREFIX}{id}"));
+    delete_draft(id);
+}
+
+/// Registrations accepted while only the programme app was open: (id, the
+/// server's answer, the title).
+pub fn delivered() -> Vec<(String, String, String)> {
+    keys_with(DELIVERED_PREFIX)
+        .into_iter()
+        .filter_map(|key| {
+            let id = key[DELIVERED_PREFIX.len()..].to_owned();
+            let response = read(&key)?;
+            let meta: Option<OutboxMeta> = read_json(&format!("{OUTBOX_STATE_PREFIX}{id}"));
+            let title = meta.map_or_else(|| "Anmälan".to_owned(), |m| m.title);
+            Some((id, response, title))
+        })
+        .collect()
+}
+
+pub fn forget_delivered(id: &str) {
+    remove(&format!("{DELIVERED_PREFIX}{id}"));
+    remove(&format!("{OUTBOX_STATE_PREFIX}{id}"));
 }
 
 /// A registration the server has accepted, with the private edit token.

@@ -567,3 +567,49 @@ async fn without_storage_the_wizard_warns_and_still_works() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn a_waiting_registration_is_sent_when_the_programme_is_opened_next() {
+    let visit = visit_with(with_admin).await;
+    let c = visit.client.clone();
+    let base = visit.base.clone();
+    let config = visit.config.clone();
+    let outcome = tokio::spawn(async move {
+        fill_everything(&c, &base, false).await;
+        visit.server.stop().await;
+        consent_and_send(&c).await;
+        wait_for_text(&c, "h1", "Anmälan väntar på att skickas").await;
+        // The organiser closes the registration; later the server is back and
+        // they open the programme, which sends what waits.
+        c.goto("about:blank").await.unwrap();
+        let server = server::start(config).await.unwrap();
+        c.goto(&base).await.unwrap();
+        eventually("the outbox to be empty", || async {
+            let waiting = c
+                .execute(
+                    "return Object.keys(localStorage).filter(k => k.startsWith('iv.v1.outbox.')).length",
+                    vec![],
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(waiting == json!(0))
+        })
+        .await;
+        let ours = admin_list(&c, Some("pending")).await;
+        assert_eq!(ours.iter().filter(|a| a["title"] == TITLE).count(), 1);
+        // The registration app lists it as sent, with its status, and the
+        // draft is gone.
+        c.goto(&format!("{base}/utkast")).await.unwrap();
+        wait_for_text(&c, "main", "Skickade anmälningar").await;
+        wait_for_text(&c, "main", "Väntar på granskning").await;
+        let page = text_of(&c, "main").await.unwrap();
+        assert!(!page.contains("Utkast\n"), "the draft left with the delivery: {page}");
+        server.stop().await;
+    })
+    .await;
+    let _ = visit.client.close().await;
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}

@@ -117,27 +117,29 @@ pub struct ProgrammeData {
     pub programme: Programme,
 }
 
+impl EditionResponse {
+    /// The edition, kept for drafting offline, and whether the programme is open.
+    fn into_edition(self) -> (Edition, bool) {
+        let edition = Edition {
+            name: self.name,
+            year: self.year,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            programme_opens_on: self.programme_opens_on,
+        };
+        crate::store::save_edition(&edition);
+        (edition, self.programme_is_open)
+    }
+}
+
 /// Fetches the edition and its whole programme, both requests at once (before
 /// the opening day the server's list is empty).
 pub async fn load_programme() -> Result<Arc<ProgrammeData>, ApiError> {
     let edition_request = request("/edition");
     let activities_request = request("/activities");
-    let EditionResponse {
-        name,
-        year,
-        starts_on,
-        ends_on,
-        programme_opens_on,
-        programme_is_open,
-    } = read_json(edition_request).await?;
-    let edition = Edition {
-        name,
-        year,
-        starts_on,
-        ends_on,
-        programme_opens_on,
-    };
-    crate::store::save_edition(&edition);
+    let (edition, programme_is_open) = read_json::<EditionResponse>(edition_request)
+        .await?
+        .into_edition();
     let activities = if programme_is_open {
         read_json::<ActivitiesResponse>(activities_request)
             .await?
@@ -184,6 +186,39 @@ impl Default for ProgrammeResource {
     }
 }
 
+/// The current edition alone, for the registration app (which needs its week,
+/// not its programme).
+#[derive(Clone, Copy)]
+pub struct EditionResource(LocalResource<Result<Edition, ApiError>>);
+
+impl EditionResource {
+    pub fn new() -> Self {
+        EditionResource(LocalResource::new(|| async {
+            let response: EditionResponse = read_json(request("/edition")).await?;
+            Ok(response.into_edition().0)
+        }))
+    }
+
+    /// `None` while loading.
+    pub fn get(&self) -> Option<Result<Edition, ApiError>> {
+        self.0.get()
+    }
+
+    pub fn refetch(&self) {
+        self.0.refetch();
+    }
+
+    pub fn use_context() -> Self {
+        expect_context::<EditionResource>()
+    }
+}
+
+impl Default for EditionResource {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The server's answer to a registration it accepted.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Accepted {
@@ -203,28 +238,36 @@ pub struct AcceptedActivity {
 pub enum SubmitError {
     /// Not now (offline, server down or busy): send it again later.
     Retry(String),
-    /// The server will not take it as it is; the person must change it.
-    Refused {
-        message: String,
-        fields: programme::FieldErrors,
-    },
+    /// The server will not take it as it is; the person must change it. The
+    /// answer is kept as the server wrote it: only the registration app reads
+    /// its field errors ([`Refusal::read`]).
+    Refused { status: u16, response: String },
 }
 
-/// The body of an API error, with field codes when there are any.
-#[derive(Deserialize)]
-struct RefusalBody {
+/// A refusal's message and field errors.
+#[derive(Debug, Default, Deserialize)]
+pub struct Refusal {
     #[serde(default)]
-    message: String,
+    pub message: String,
     #[serde(default)]
-    fields: programme::FieldErrors,
+    pub fields: programme::FieldErrors,
 }
 
-/// `POST /api/activities` with the draft's id as `Idempotency-Key`: sending the
-/// same registration twice gives the same activity, never a second one.
-pub async fn submit(
-    key: &str,
-    submission: &programme::Submission,
-) -> Result<Accepted, SubmitError> {
+impl Refusal {
+    pub fn read(status: u16, response: &str) -> Refusal {
+        let mut refusal: Refusal = serde_json::from_str(response).unwrap_or_default();
+        if refusal.message.is_empty() {
+            refusal.message = format!("Servern tog inte emot anmälan ({status}).");
+        }
+        refusal
+    }
+}
+
+/// `POST /api/activities` of a registration's JSON, with the draft's id as
+/// `Idempotency-Key`: sending the same registration twice gives the same
+/// activity, never a second one. On success, the server's answer as written
+/// (an [`Accepted`]).
+pub async fn submit(key: &str, body: &str) -> Result<String, SubmitError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
@@ -234,7 +277,6 @@ pub async fn submit(
                 .to_owned(),
         )
     };
-    let body = serde_json::to_string(submission).map_err(|_| offline())?;
     let headers = web_sys::Headers::new().map_err(|_| offline())?;
     headers
         .set("Content-Type", "application/json")
@@ -243,7 +285,7 @@ pub async fn submit(
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
-    init.set_body(&wasm_bindgen::JsValue::from_str(&body));
+    init.set_body(&wasm_bindgen::JsValue::from_str(body));
     let response = JsFuture::from(window().fetch_with_str_and_init("/api/activities", &init))
         .await
         .map_err(|_| offline())?
@@ -258,26 +300,16 @@ pub async fn submit(
     }
     .ok_or_else(offline)?;
     let status = response.status();
-    if response.ok() {
-        return serde_json::from_str(&text).map_err(|_| offline());
-    }
-    let body = serde_json::from_str::<RefusalBody>(&text).ok();
     match status {
+        200..=299 => Ok(text),
         // Busy, or down behind a proxy: later.
         429 | 500..=599 => Err(SubmitError::Retry(format!(
             "Servern kunde inte ta emot anmälan just nu ({status}). Vi försöker igen automatiskt."
         ))),
-        _ => {
-            let (message, fields) = body.map(|b| (b.message, b.fields)).unwrap_or_default();
-            Err(SubmitError::Refused {
-                message: if message.is_empty() {
-                    format!("Servern tog inte emot anmälan ({status}).")
-                } else {
-                    message
-                },
-                fields,
-            })
-        }
+        _ => Err(SubmitError::Refused {
+            status,
+            response: text,
+        }),
     }
 }
 

@@ -3,10 +3,26 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 use wasm_bindgen::JsCast;
 
-use crate::AppRoute;
+use crate::{AppRoute, Part};
 
 fn home() -> String {
     AppRoute::Programme(Default::default()).path()
+}
+
+/// A link that works across the two apps: within the current one the router
+/// follows it, to the other one it is an ordinary page load.
+#[component]
+pub fn AppLink(
+    #[prop(into)] href: String,
+    #[prop(optional)] class: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let here = use_context::<Part>().unwrap_or(Part::Programme);
+    if Part::of_path(&href) == here {
+        view! { <A href=href attr:class=class>{children()}</A> }.into_any()
+    } else {
+        view! { <a href=href class=class rel="external">{children()}</a> }.into_any()
+    }
 }
 
 /// The site's header, on every page.
@@ -15,12 +31,12 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="site-header__inner">
-                <A href=home() attr:class="site-name">"Innovationsveckan"</A>
+                <AppLink href=home() class="site-name">"Innovationsveckan"</AppLink>
                 <nav aria-label="Huvudmeny">
                     <ul>
-                        <li><A href=home()>"Programmet"</A></li>
-                        <li><A href="/anmal">"Anmäl aktivitet"</A></li>
-                        <li><A href="/utkast">"Mina anmälningar"</A></li>
+                        <li><AppLink href=home()>"Programmet"</AppLink></li>
+                        <li><AppLink href="/anmal">"Anmäl aktivitet"</AppLink></li>
+                        <li><AppLink href="/utkast">"Mina anmälningar"</AppLink></li>
                     </ul>
                 </nav>
             </div>
@@ -39,7 +55,7 @@ pub fn SiteFooter() -> impl IntoView {
                 "Myndigheten för digital förvaltning (DIGG)."
             </p>
             <p>"Varje arrangör ansvarar för sin egen aktivitet."</p>
-            <p><A href=AppRoute::Accessibility.path()>"Tillgänglighetsredogörelse"</A></p>
+            <p><AppLink href=AppRoute::Accessibility.path()>"Tillgänglighetsredogörelse"</AppLink></p>
         </footer>
     }
 }

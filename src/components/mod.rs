@@ -8,5 +8,5 @@ mod load_state;
 
 pub use activity_card::ActivityCard;
 pub use filter_bar::FilterBar;
-pub use layout::{FocusOnNavigation, SiteFooter, SiteHeader};
+pub use layout::{AppLink, FocusOnNavigation, SiteFooter, SiteHeader};
 pub use load_state::{LoadError, Loading};

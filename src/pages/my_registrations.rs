@@ -164,7 +164,7 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                                 };
                                 view! {
                                     <li class="draft">
-                                        <h3><A href=sent_path(&entry.id)>{entry.submission.title.clone()}</A></h3>
+                                        <h3><A href=sent_path(&entry.id)>{entry.title.clone()}</A></h3>
                                         <p>{state}</p>
                                     </li>
                                 }
@@ -281,7 +281,7 @@ pub fn SubmissionPage() -> impl IntoView {
                             })}
                         </dl>
                         {(status.status == ActivityStatus::Published).then(|| view! {
-                            <p><A href=format!("/aktivitet/{}", status.id)>"Se aktiviteten i programmet"</A></p>
+                            <p><crate::components::AppLink href=format!("/aktivitet/{}", status.id)>"Se aktiviteten i programmet"</crate::components::AppLink></p>
                         })}
                     }
                     .into_any()

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::use_page_title;
 use crate::AppRoute;
+use crate::components::AppLink;
 
 /// Shown for an address the app does not have.
 #[component]
@@ -12,7 +12,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <div class="page">
             <h1>"Sidan finns inte"</h1>
             <p>"Adressen kan vara felstavad, eller så har sidan flyttats."</p>
-            <p><A href=AppRoute::Programme(Default::default()).path()>"Gå till programmet"</A></p>
+            <p><AppLink href=AppRoute::Programme(Default::default()).path()>"Gå till programmet"</AppLink></p>
         </div>
     }
 }

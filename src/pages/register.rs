@@ -18,7 +18,7 @@ use programme::{
 };
 
 use super::use_page_title;
-use crate::api::ProgrammeResource;
+use crate::api::{EditionResource, Refusal};
 use crate::components::form::{
     Binding, ChoiceGroup, ErrorSummary, Errors, FieldError, SelectField, TextField, focus_id,
 };
@@ -72,9 +72,9 @@ enum EditionState {
 }
 
 fn use_edition() -> Memo<EditionState> {
-    let data = ProgrammeResource::use_context();
+    let data = EditionResource::use_context();
     Memo::new(move |_| match data.get() {
-        Some(Ok(data)) => EditionState::Ready(data.edition.clone()),
+        Some(Ok(edition)) => EditionState::Ready(edition),
         other => match (store::last_edition(), other) {
             (Some(edition), _) => EditionState::Ready(edition),
             (None, None) => EditionState::Loading,
@@ -229,7 +229,7 @@ pub fn WizardPage() -> impl IntoView {
     let step =
         Memo::new(move |_| params.with(|p| p.get("step").and_then(|slug| Step::from_slug(&slug))));
     let edition = use_edition();
-    let data = ProgrammeResource::use_context();
+    let data = EditionResource::use_context();
     view! {
         <div class="page page--narrow">
             {move || {
@@ -335,7 +335,10 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
 
     // A registration the server refused comes back with its reasons.
     let refused = store::outbox_entry(&draft_id).and_then(|entry| match entry.state {
-        OutboxState::Refused { message, fields } => Some((message, fields)),
+        OutboxState::Refused { status, response } => {
+            let refusal = Refusal::read(status, &response);
+            Some((refusal.message, refusal.fields))
+        }
         OutboxState::Waiting { .. } => None,
     });
 
@@ -432,7 +435,9 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
                 saver.flush();
                 outbox.enqueue(OutboxEntry {
                     id: id_for_submit.clone(),
-                    submission,
+                    title: submission.title.clone(),
+                    body: serde_json::to_string(&submission)
+                        .expect("a submission holds only strings, dates and enums"),
                     queued_at: store::now_ms(),
                     state: OutboxState::Waiting {
                         attempts: 0,
@@ -952,7 +957,8 @@ fn SentStatus(draft_id: String) -> impl IntoView {
                 .into_any()
             }
             Some(Err(entry)) => match entry.state {
-                OutboxState::Refused { message, fields } => {
+                OutboxState::Refused { status, response } => {
+                    let Refusal { message, fields } = Refusal::read(status, &response);
                     let items = fields
                         .iter()
                         .flat_map(|(field, codes)| {

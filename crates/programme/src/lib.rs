@@ -24,3 +24,14 @@ pub use model::{
     Contact, Edition, Online, Organiser, OrganiserKind, Theme, Venue,
 };
 pub use submission::{ErrorCode, FieldErrors, Submission};
+
+/// Whether a path of the site belongs to the registration app (`/anmal…`,
+/// `/utkast`, `/anmalan/…`) rather than the programme. The web app and the
+/// server both decide with this; public/sw.js repeats it in JavaScript.
+pub fn is_registration_path(path: &str) -> bool {
+    path == "/anmal"
+        || path.starts_with("/anmal/")
+        || path == "/utkast"
+        || path.starts_with("/utkast/")
+        || path.starts_with("/anmalan/")
+}

@@ -167,7 +167,7 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .nest("/api", api::router(state.clone()))
         .merge(web::router(&config.dist_dir, shell.clone()));
-    security::with_security_headers(router, shell.html(), config.hsts)
+    security::with_security_headers(router, &shell.html(), config.hsts)
         .layer(TraceLayer::new_for_http())
 }
 

@@ -1,6 +1,7 @@
 //! Serving the built web app from `dist/`: files by name, precompressed (`.br`,
-//! `.gz`) when the browser accepts that; `index.html` for every other path, so
-//! deep links work on reload. Hashed build files are cached for a year; the
+//! `.gz`) when the browser accepts that; for every other path the page of the
+//! app it belongs to (`anmal.html` for the registration's paths, `index.html`
+//! for the rest), so deep links work on reload. Hashed build files are cached for a year; the
 //! app shell is revalidated on every visit (`no-cache` with an ETag).
 
 use std::path::Path;
@@ -18,41 +19,64 @@ use crate::http::Precompressed;
 /// `Cache-Control` of files whose name carries their content hash.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// `index.html` and its compressed forms, read once at start.
+/// The two apps' pages (`index.html`, `anmal.html`) and their compressed forms,
+/// read once at start.
 #[derive(Debug, Clone)]
 pub struct AppShell {
-    /// The HTML, or `None` when the app has not been built.
-    html: Option<Precompressed>,
+    /// The programme's page, or `None` when the app has not been built.
+    programme: Option<Precompressed>,
+    /// The registration's page; without it, the programme's serves.
+    registration: Option<Precompressed>,
 }
 
 impl AppShell {
-    /// Reads `index.html` (and `.br` / `.gz` beside it, when there) from `dist`.
+    /// Reads the pages (and `.br` / `.gz` beside them, when there) from `dist`.
     pub fn load(dist: &Path) -> Self {
         let read = |name: &str| std::fs::read(dist.join(name)).ok().map(Bytes::from);
-        let html = read("index.html").map(|html| {
-            Precompressed::plain(html, "text/html; charset=utf-8")
-                .with_copies(read("index.html.br"), read("index.html.gz"))
-        });
-        AppShell { html }
+        let page = |name: &str| {
+            read(name).map(|html| {
+                Precompressed::plain(html, "text/html; charset=utf-8")
+                    .with_copies(read(&format!("{name}.br")), read(&format!("{name}.gz")))
+            })
+        };
+        AppShell {
+            programme: page("index.html"),
+            registration: page("anmal.html"),
+        }
     }
 
-    /// The HTML as text, for reading its inline scripts.
-    pub fn html(&self) -> &str {
-        self.html
-            .as_ref()
-            .and_then(|html| std::str::from_utf8(&html.identity).ok())
-            .unwrap_or_default()
+    /// Both pages' HTML, for reading their inline scripts.
+    pub fn html(&self) -> String {
+        [&self.programme, &self.registration]
+            .into_iter()
+            .flatten()
+            .filter_map(|page| std::str::from_utf8(&page.identity).ok())
+            .collect()
+    }
+
+    /// The page that serves a path.
+    fn page_for(&self, path: &str) -> Option<&Precompressed> {
+        if programme::is_registration_path(path) {
+            self.registration.as_ref().or(self.programme.as_ref())
+        } else {
+            self.programme.as_ref()
+        }
     }
 }
 
 /// Whether the request path names a build file with a content hash, as Trunk
 /// names them: `name-0123456789abcdef.js`, `name-0123456789abcdef_bg.wasm`.
+/// Trunk writes the 64-bit hash without leading zeros, so it can be shorter.
 pub fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
-    let stem = file.split('.').next().unwrap_or_default();
+    let Some((stem, _extension)) = file.split_once('.') else {
+        return false; // a page's address, not a file
+    };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(name, hash)| {
-        !name.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        !name.is_empty()
+            && (12..=16).contains(&hash.len())
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
     })
 }
 
@@ -103,7 +127,7 @@ async fn serve_shell(
         )
             .into_response();
     }
-    let Some(html) = &shell.html else {
+    let Some(html) = shell.page_for(uri.path()) else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -127,6 +151,10 @@ mod tests {
             "/innovationsveckan-3a9a4312004f2e8d_bg.wasm"
         ));
         assert!(is_hashed_asset("/main-65939adda9541ab5.css"));
+        assert!(
+            is_hashed_asset("/main-1476b94f609d398.css"),
+            "a hash with a leading zero dropped"
+        );
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/favicon.svg"));
         assert!(!is_hashed_asset(

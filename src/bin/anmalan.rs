@@ -1,0 +1,7 @@
+//! Starts the registration app in the browser (built with Trunk from anmal.html).
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    console_error_panic_hook::set_once();
+    innovationsveckan::start(innovationsveckan::RegistrationApp);
+}
