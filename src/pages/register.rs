@@ -836,7 +836,11 @@ fn review_step(form: RwSignal<DraftForm>, errors: Errors, draft_id: String) -> i
         programme::draft::parse_clock(text)
             .map_or_else(|| text.trim().to_owned(), time::format_time)
     };
-    let when = format!("{day}, {}–{}", clock(&f.starts_at), clock(&f.ends_at));
+    let when = if f.day.is_empty() && f.starts_at.trim().is_empty() && f.ends_at.trim().is_empty() {
+        String::new()
+    } else {
+        format!("{day}, {}–{}", clock(&f.starts_at), clock(&f.ends_at))
+    };
     let organiser_rows = answer("Arrangörer", organisers).into_any();
     let activity_rows = view! {
         {answer("Titel", f.title.clone())}
