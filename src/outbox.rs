@@ -14,6 +14,8 @@ use crate::store::{self, OutboxEntry, OutboxState, SentRecord, StorageHealth};
 
 thread_local! {
     static DELIVERING: Cell<bool> = const { Cell::new(false) };
+    /// Asked to deliver while a round was under way: another round follows.
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
     static RETRY_SCHEDULED: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -35,8 +37,8 @@ pub fn deliver_quietly() {
                 let Some(body) = store::outbox_body(&id) else {
                     continue;
                 };
-                if let Ok(response) = api::submit(&id, &body).await {
-                    store::mark_delivered(&id, &response);
+                if let Ok(accepted) = api::submit(&id, &body).await {
+                    store::mark_delivered(&id, &accepted);
                 }
             }
         })
@@ -54,13 +56,13 @@ impl Outbox {
             changed: RwSignal::new(0),
             health,
         };
-        // Registrations the programme app delivered become sent records.
-        for (id, response, title) in store::delivered() {
-            outbox.record_sent(&id, &response, title);
-        }
+        outbox.collect_delivered();
         let handle = window_event_listener(leptos::ev::online, move |_| outbox.deliver());
-        // The listener lives as long as the app.
+        // Another tab changed the drafts or the outbox: pages read them again.
+        let other_tab = window_event_listener(leptos::ev::storage, move |_| outbox.bump());
+        // The listeners live as long as the app.
         std::mem::forget(handle);
+        std::mem::forget(other_tab);
         outbox.deliver();
         outbox
     }
@@ -88,9 +90,11 @@ impl Outbox {
     /// Sends every waiting registration, one after the other.
     pub fn deliver(&self) {
         if DELIVERING.get() {
+            AGAIN.set(true);
             return;
         }
         DELIVERING.set(true);
+        AGAIN.set(false);
         let outbox = *self;
         leptos::task::spawn_local(async move {
             let mut next_retry: Option<u32> = None;
@@ -104,7 +108,9 @@ impl Outbox {
                 outbox.bump();
             }
             DELIVERING.set(false);
-            if let Some(attempts) = next_retry {
+            if AGAIN.get() {
+                outbox.deliver();
+            } else if let Some(attempts) = next_retry {
                 outbox.retry_later(attempts);
             }
         });
@@ -113,10 +119,10 @@ impl Outbox {
     /// One attempt; returns the entry's new state if it stays in the outbox.
     async fn send(&self, entry: &OutboxEntry) -> Option<OutboxState> {
         match api::submit(&entry.id, &entry.body).await {
-            Ok(response) => {
+            Ok(accepted) => {
                 // Only now, with the server's confirmation kept, does the draft go.
-                store::mark_delivered(&entry.id, &response);
-                self.record_sent(&entry.id, &response, entry.title.clone());
+                store::mark_delivered(&entry.id, &accepted);
+                self.record_sent(&entry.id, accepted, entry.title.clone());
                 None
             }
             Err(error) => {
@@ -143,10 +149,19 @@ impl Outbox {
         }
     }
 
+    /// Turns registrations accepted elsewhere (by the programme app, or this
+    /// app in another tab) into sent records.
+    pub fn collect_delivered(&self) {
+        for (id, accepted, title) in store::delivered() {
+            self.record_sent(&id, accepted, title);
+        }
+    }
+
     /// Keeps the server's acceptance of a registration, with its edit token,
-    /// for "Mina anmälningar".
-    fn record_sent(&self, draft_id: &str, response: &str, title: String) {
-        if let Ok(accepted) = serde_json::from_str::<api::Accepted>(response) {
+    /// for "Mina anmälningar". A record already kept stays as it is (a late
+    /// repeat of the same answer must not rename it).
+    fn record_sent(&self, draft_id: &str, accepted: api::Accepted, title: String) {
+        if store::sent(draft_id).is_none() {
             store::save_sent(
                 &SentRecord {
                     draft_id: draft_id.to_owned(),
@@ -158,8 +173,8 @@ impl Outbox {
                 },
                 self.health,
             );
-            store::forget_delivered(draft_id);
         }
+        store::forget_delivered(draft_id);
     }
 
     /// Tries again after a pause that grows with the failures: 5 s, 10 s, 20 s,

@@ -29,29 +29,33 @@ thread_local! {
     static MEMORY: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
 }
 
-/// Local storage, if the browser lets us write to it.
+/// Local storage, if the browser gives access to it (it may still refuse
+/// writes, when full).
 fn local() -> Option<web_sys::Storage> {
-    let storage = web_sys::window()?.local_storage().ok()??;
-    storage.set_item("iv.probe", "1").ok()?;
-    let _ = storage.remove_item("iv.probe");
-    Some(storage)
+    web_sys::window()?.local_storage().ok()?
 }
 
-/// Whether drafts are saved beyond this page's life.
+/// Whether drafts are saved beyond this page's life: local storage takes a write.
 pub fn is_persistent() -> bool {
-    local().is_some()
+    local().is_some_and(|storage| {
+        let writable = storage.set_item("iv.probe", "1").is_ok();
+        let _ = storage.remove_item("iv.probe");
+        writable
+    })
 }
 
+/// What a key holds. A value kept in memory is newer than local storage's
+/// (it is there because writing it to local storage failed).
 fn read(key: &str) -> Option<String> {
-    match local() {
-        Some(storage) => storage.get_item(key).ok().flatten(),
-        None => MEMORY.with(|m| m.borrow().get(key).cloned()),
-    }
+    MEMORY
+        .with(|m| m.borrow().get(key).cloned())
+        .or_else(|| local()?.get_item(key).ok().flatten())
 }
 
 /// Writes a value as JSON. `false` when it could only be kept in memory.
 fn write<T: Serialize>(key: &str, value: &T) -> bool {
     if local().is_some() && LocalStorage::set(key, value).is_ok() {
+        MEMORY.with(|m| m.borrow_mut().remove(key));
         return true;
     }
     if let Ok(text) = serde_json::to_string(value) {
@@ -64,6 +68,7 @@ fn write_raw(key: &str, text: &str) -> bool {
     if let Some(storage) = local()
         && storage.set_item(key, text).is_ok()
     {
+        MEMORY.with(|m| m.borrow_mut().remove(key));
         return true;
     }
     MEMORY.with(|m| m.borrow_mut().insert(key.to_owned(), text.to_owned()));
@@ -242,47 +247,68 @@ struct OutboxMeta {
     state: OutboxState,
 }
 
+/// Saves an entry. A refused one leaves the outbox proper (its body goes: the
+/// draft is what the person corrects and sends again), so only the
+/// registration app, which shows refusals, sees it.
 pub fn save_outbox(entry: &OutboxEntry, health: StorageHealth) {
     let meta = OutboxMeta {
         title: entry.title.clone(),
         queued_at: entry.queued_at,
         state: entry.state.clone(),
     };
-    let body_saved = write_raw(&format!("{OUTBOX_PREFIX}{}", entry.id), &entry.body);
+    let body_key = format!("{OUTBOX_PREFIX}{}", entry.id);
+    let body_saved = match entry.state {
+        OutboxState::Waiting { .. } => write_raw(&body_key, &entry.body),
+        OutboxState::Refused { .. } => {
+            remove(&body_key);
+            true
+        }
+    };
     let meta_saved = write(&format!("{OUTBOX_STATE_PREFIX}{}", entry.id), &meta);
     health.record(body_saved && meta_saved);
 }
 
 pub fn outbox_entry(id: &str) -> Option<OutboxEntry> {
-    let body = read(&format!("{OUTBOX_PREFIX}{id}"))?;
+    let body = read(&format!("{OUTBOX_PREFIX}{id}"));
     let meta: Option<OutboxMeta> = read_json(&format!("{OUTBOX_STATE_PREFIX}{id}"));
-    let meta = meta.unwrap_or(OutboxMeta {
-        title: "Anmälan".to_owned(),
-        queued_at: 0,
-        state: OutboxState::Waiting {
-            attempts: 0,
-            last_error: None,
+    let meta = match (&body, meta) {
+        (Some(_), Some(meta)) => meta,
+        // Queued by an app that did not get to write the rest.
+        (Some(_), None) => OutboxMeta {
+            title: "Anmälan".to_owned(),
+            queued_at: 0,
+            state: OutboxState::Waiting {
+                attempts: 0,
+                last_error: None,
+            },
         },
-    });
+        (None, Some(meta)) if matches!(meta.state, OutboxState::Refused { .. }) => meta,
+        // Without a body, a waiting entry has been delivered.
+        (None, _) => return None,
+    };
     Some(OutboxEntry {
         id: id.to_owned(),
         title: meta.title,
-        body,
+        body: body.unwrap_or_default(),
         queued_at: meta.queued_at,
         state: meta.state,
     })
 }
 
 pub fn outbox() -> Vec<OutboxEntry> {
-    let mut entries: Vec<OutboxEntry> = outbox_ids()
-        .iter()
-        .filter_map(|id| outbox_entry(id))
+    let mut ids: Vec<String> = keys_with(OUTBOX_STATE_PREFIX)
+        .into_iter()
+        .map(|key| key[OUTBOX_STATE_PREFIX.len()..].to_owned())
+        .chain(outbox_ids())
         .collect();
+    ids.sort();
+    ids.dedup();
+    let mut entries: Vec<OutboxEntry> = ids.iter().filter_map(|id| outbox_entry(id)).collect();
     entries.sort_by_key(|e| e.queued_at);
     entries
 }
 
-/// The ids of the registrations waiting in the outbox.
+/// The ids of the registrations waiting to be sent.
 pub fn outbox_ids() -> Vec<String> {
     keys_with(OUTBOX_PREFIX)
         .into_iter()
@@ -290,7 +316,7 @@ pub fn outbox_ids() -> Vec<String> {
         .collect()
 }
 
-/// The body of a registration in the outbox.
+/// The body of a registration waiting to be sent.
 pub fn outbox_body(id: &str) -> Option<String> {
     read(&format!("{OUTBOX_PREFIX}{id}"))
 }
@@ -300,26 +326,31 @@ pub fn remove_outbox(id: &str) {
     remove(&format!("{OUTBOX_STATE_PREFIX}{id}"));
 }
 
-/// Records the server's acceptance of a registration, as it answered, and lets
-/// the draft and the outbox entry go. The registration app turns the answer
-/// into a [`SentRecord`] ([`delivered`]).
-pub fn mark_delivered(id: &str, response: &str) {
-    write_raw(&format!("{DELIVERED_PREFIX}{id}"), response);
+/// Records the server's acceptance of a registration and lets the draft and
+/// the outbox entry go. The registration app turns it into a [`SentRecord`]
+/// ([`delivered`]).
+pub fn mark_delivered(id: &str, accepted: &crate::api::Accepted) {
+    write(&format!("{DELIVERED_PREFIX}{id}"), accepted);
     remove(&format!("{OUTBOX_PREFIX}{id}"));
     delete_draft(id);
 }
 
-/// Registrations accepted while only the programme app was open: (id, the
+/// Whether a registration from this draft has been accepted by the server.
+pub fn was_sent(id: &str) -> bool {
+    sent(id).is_some() || read(&format!("{DELIVERED_PREFIX}{id}")).is_some()
+}
+
+/// Accepted registrations not yet kept as sent records: (draft id, the
 /// server's answer, the title).
-pub fn delivered() -> Vec<(String, String, String)> {
+pub fn delivered() -> Vec<(String, crate::api::Accepted, String)> {
     keys_with(DELIVERED_PREFIX)
         .into_iter()
         .filter_map(|key| {
             let id = key[DELIVERED_PREFIX.len()..].to_owned();
-            let response = read(&key)?;
+            let accepted = read_json(&key)?;
             let meta: Option<OutboxMeta> = read_json(&format!("{OUTBOX_STATE_PREFIX}{id}"));
             let title = meta.map_or_else(|| "Anmälan".to_owned(), |m| m.title);
-            Some((id, response, title))
+            Some((id, accepted, title))
         })
         .collect()
 }

@@ -170,7 +170,7 @@ async fn fill_time_and_place(c: &Client) {
 
 async fn fill_contact(c: &Client) {
     type_into(c, "Kontaktperson", "Anna Andersson").await;
-    type_into(c, "Kontaktens e-postadress", "anna.andersson@umea.se").await;
+    type_into(c, "Kontaktpersonens e-postadress", "anna.andersson@umea.se").await;
     type_into(c, "Din e-postadress", "anna.andersson@umea.se").await;
 }
 
@@ -359,6 +359,14 @@ async fn a_draft_survives_closing_the_app_and_can_be_deleted() {
         press_button(&c, "Ta bort utkastet ”Utkast som ska finnas kvar”").await;
         press_button(&c, "Ja, ta bort").await;
         wait_for_text(&c, "main", "Du har inga utkast").await;
+        // The button that had focus is gone: focus is on the heading, and the
+        // deletion is announced.
+        let focused = c
+            .execute("return document.activeElement.id", vec![])
+            .await
+            .unwrap();
+        assert_eq!(focused, json!("mina-anmalningar"));
+        wait_for_text(&c, "[role=status]", "Utkastet är borttaget.").await;
     })
     .await;
 }
@@ -603,8 +611,12 @@ async fn a_waiting_registration_is_sent_when_the_programme_is_opened_next() {
         c.goto(&format!("{base}/utkast")).await.unwrap();
         wait_for_text(&c, "main", "Skickade anmälningar").await;
         wait_for_text(&c, "main", "Väntar på granskning").await;
-        let page = text_of(&c, "main").await.unwrap();
-        assert!(!page.contains("Utkast\n"), "the draft left with the delivery: {page}");
+        assert!(
+            c.find(Locator::XPath("//h2[normalize-space()='Utkast']"))
+                .await
+                .is_err(),
+            "the draft left with the delivery"
+        );
         server.stop().await;
     })
     .await;
@@ -612,4 +624,38 @@ async fn a_waiting_registration_is_sent_when_the_programme_is_opened_next() {
     if let Err(error) = outcome {
         std::panic::resume_unwind(error.into_panic());
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn when_storage_fills_up_the_saved_drafts_stay_and_new_text_is_kept() {
+    in_browser(with_admin, |c, base| async move {
+        start_and_fill_organisers(&c, &base).await;
+        press_button(&c, "Spara och fortsätt").await;
+        wait_for_step(&c, "Aktivitet").await;
+        fill_activity(&c).await;
+        type_into(&c, "Titel", "Sparat före").await;
+        let step_url = c.current_url().await.unwrap();
+        // From now on local storage is full: it reads, but takes no writes.
+        support::cdp(
+            &c,
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };" }),
+        )
+        .await;
+        c.goto(&format!("{base}/utkast")).await.unwrap();
+        wait_for_text(&c, "main", "Sparat före").await;
+        c.goto(step_url.as_str()).await.unwrap();
+        wait_for_step(&c, "Aktivitet").await;
+        assert_eq!(value_of_id(&c, "title").await, "Sparat före");
+        type_into(&c, "Titel", "Skrivet när lagringen var full").await;
+        wait_for_text(&c, "main", "Utkastet sparas inte").await;
+        // Within the page the newer text is the one kept.
+        press_button(&c, "Spara och fortsätt").await;
+        wait_for_step(&c, "Tid och plats").await;
+        c.back().await.unwrap();
+        wait_for_step(&c, "Aktivitet").await;
+        assert_eq!(value_of_id(&c, "title").await, "Skrivet när lagringen var full");
+    })
+    .await;
 }

@@ -220,7 +220,7 @@ impl Default for EditionResource {
 }
 
 /// The server's answer to a registration it accepted.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Accepted {
     pub id: String,
     pub edit_token: String,
@@ -228,7 +228,7 @@ pub struct Accepted {
 }
 
 /// The part of the accepted activity the app keeps.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct AcceptedActivity {
     pub status: programme::ActivityStatus,
 }
@@ -263,11 +263,15 @@ impl Refusal {
     }
 }
 
+/// How long a registration may take to send before it counts as not sent (and
+/// waits for the next attempt): a hung request must not hold the outbox.
+const SUBMIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// `POST /api/activities` of a registration's JSON, with the draft's id as
 /// `Idempotency-Key`: sending the same registration twice gives the same
-/// activity, never a second one. On success, the server's answer as written
-/// (an [`Accepted`]).
-pub async fn submit(key: &str, body: &str) -> Result<String, SubmitError> {
+/// activity, never a second one. Only an answer that reads as an [`Accepted`]
+/// counts as sent (a proxy's page with status 200 does not).
+pub async fn submit(key: &str, body: &str) -> Result<Accepted, SubmitError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
@@ -286,6 +290,10 @@ pub async fn submit(key: &str, body: &str) -> Result<String, SubmitError> {
     init.set_method("POST");
     init.set_headers(&headers);
     init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    if let Ok(controller) = web_sys::AbortController::new() {
+        init.set_signal(Some(&controller.signal()));
+        set_timeout(move || controller.abort(), SUBMIT_TIMEOUT);
+    }
     let response = JsFuture::from(window().fetch_with_str_and_init("/api/activities", &init))
         .await
         .map_err(|_| offline())?
@@ -300,17 +308,31 @@ pub async fn submit(key: &str, body: &str) -> Result<String, SubmitError> {
     }
     .ok_or_else(offline)?;
     let status = response.status();
-    match status {
-        200..=299 => Ok(text),
-        // Busy, or down behind a proxy: later.
-        429 | 500..=599 => Err(SubmitError::Retry(format!(
+    let later = || {
+        SubmitError::Retry(format!(
             "Servern kunde inte ta emot anmälan just nu ({status}). Vi försöker igen automatiskt."
-        ))),
-        _ => Err(SubmitError::Refused {
+        ))
+    };
+    match status {
+        200..=299 => serde_json::from_str(&text).map_err(|_| later()),
+        // What the server refuses to store as it is; anything else (busy,
+        // down behind a proxy, a body cut off on the way) may work later.
+        400 | 413 | 415 | 422 if !is_unreadable_body(&text) => Err(SubmitError::Refused {
             status,
             response: text,
         }),
+        _ => Err(later()),
     }
+}
+
+/// Whether the server said the body did not arrive whole: worth sending again.
+fn is_unreadable_body(response: &str) -> bool {
+    #[derive(Deserialize)]
+    struct Code {
+        #[serde(default)]
+        error: String,
+    }
+    serde_json::from_str::<Code>(response).is_ok_and(|c| c.error == "unreadable_body")
 }
 
 /// What the organiser can see of their own registration.

@@ -29,6 +29,7 @@ fn messages_for(errors: &FieldErrors, field: &str) -> Option<String> {
 pub fn target_id(field: &str) -> String {
     match field {
         "organisers" => "organisers[0].kind".to_owned(),
+        "consent" => "consent-yes".to_owned(),
         "themes" => "themes-digitalisation".to_owned(),
         "audiences" => "audiences-staff".to_owned(),
         "format" => "format-physical".to_owned(),
@@ -120,10 +121,27 @@ fn described_by(
     field: String,
     has_hint: bool,
 ) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    described_by_also(errors, field, has_hint, None)
+}
+
+/// Like [`described_by`], with a rule the field is part of: an element with
+/// the id `{group}-rule` and the group's own error.
+fn described_by_also(
+    errors: Errors,
+    field: String,
+    has_hint: bool,
+    group: Option<&'static str>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
     move || {
         let mut ids = Vec::new();
         if has_hint {
             ids.push(format!("{field}-hint"));
+        }
+        if let Some(group) = group {
+            ids.push(format!("{group}-rule"));
+            if errors.with(|e| e.0.contains_key(group)) {
+                ids.push(format!("{group}-error"));
+            }
         }
         if errors.with(|e| e.0.contains_key(&field)) {
             ids.push(format!("{field}-error"));
@@ -220,9 +238,12 @@ pub fn SelectField(
     errors: Errors,
     #[prop(optional)] placeholder: Option<&'static str>,
     options: Vec<(String, String)>,
+    /// A rule the field is part of (see [`described_by_also`]).
+    #[prop(default = None)]
+    group: Option<&'static str>,
 ) -> impl IntoView {
     let (value, on_change) = bind;
-    let describedby = described_by(errors, id.clone(), hint.is_some());
+    let describedby = described_by_also(errors, id.clone(), hint.is_some(), group);
     let aria_invalid = invalid(errors, id.clone());
     let options = options
         .into_iter()

@@ -84,10 +84,18 @@ pub fn MyRegistrationsPage() -> impl IntoView {
     let outbox = Outbox::use_context();
     let health = StorageHealth::use_context();
     let changed = RwSignal::new(0u32);
-    let refresh = Callback::new(move |_| changed.update(|n| *n += 1));
+    let announcement = RwSignal::new(String::new());
+    // After a deletion the button that had focus is gone: focus goes to the
+    // heading, and the deletion is announced.
+    let refresh = Callback::new(move |what: String| {
+        changed.update(|n| *n += 1);
+        announcement.set(format!("{what} är borttaget."));
+        request_animation_frame(|| crate::components::form::focus_id("mina-anmalningar"));
+    });
     let listing = Memo::new(move |_| {
         changed.track();
         outbox.track();
+        outbox.collect_delivered();
         let waiting = store::outbox();
         let drafts: Vec<_> = store::list_drafts()
             .into_iter()
@@ -102,12 +110,13 @@ pub fn MyRegistrationsPage() -> impl IntoView {
     // Ask the server how the sent ones are doing.
     for record in store::all_sent() {
         if matches!(record.status, ActivityStatus::Pending) {
-            refresh_status(record, health, refresh);
+            refresh_status(record, health, changed);
         }
     }
     view! {
         <div class="page page--narrow">
-            <h1>"Mina anmälningar"</h1>
+            <h1 id="mina-anmalningar" tabindex="-1">"Mina anmälningar"</h1>
+            <p class="visually-hidden" role="status">{move || announcement.get()}</p>
             <p class="lead">
                 "Utkast och anmälningar sparas i den här webbläsaren. De syns inte på andra datorer."
             </p>
@@ -135,7 +144,7 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                                             what="utkastet som inte kunde läsas".to_owned()
                                             on_delete=Callback::new(move |_| {
                                                 store::delete_kept(&key);
-                                                refresh.run(());
+                                                refresh.run("Utkastet".to_owned());
                                             })
                                         />
                                     </li>
@@ -172,7 +181,7 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                             .collect_view();
                         view! {
                             <section>
-                                <h2>"Skickas"</h2>
+                                <h2>"Inte skickade än"</h2>
                                 <ul class="draft-list">{items}</ul>
                             </section>
                         }
@@ -202,7 +211,7 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                                                 on_delete=Callback::new(move |_| {
                                                     store::delete_draft(&id);
                                                     store::remove_outbox(&id);
-                                                    refresh.run(());
+                                                    refresh.run("Utkastet".to_owned());
                                                 })
                                             />
                                         </p>

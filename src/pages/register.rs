@@ -160,6 +160,10 @@ pub fn RegisterStartPage() -> impl IntoView {
 struct DraftSaver {
     state: Arc<Mutex<SaverState>>,
     health: StorageHealth,
+    /// Set when the draft turns out to have been sent meanwhile (from another
+    /// tab): it is then not saved again, or it would come back as a second
+    /// registration.
+    sent_elsewhere: RwSignal<bool>,
 }
 
 struct SaverState {
@@ -171,6 +175,7 @@ struct SaverState {
 impl DraftSaver {
     fn new(draft: Draft, health: StorageHealth) -> Self {
         DraftSaver {
+            sent_elsewhere: RwSignal::new(false),
             state: Arc::new(Mutex::new(SaverState {
                 draft,
                 dirty: false,
@@ -216,7 +221,11 @@ impl DraftSaver {
         }
         if state.dirty {
             state.dirty = false;
-            store::save_draft(&state.draft, self.health);
+            if store::was_sent(&state.draft.id) {
+                self.sent_elsewhere.try_set(true);
+            } else {
+                store::save_draft(&state.draft, self.health);
+            }
         }
     }
 }
@@ -258,7 +267,7 @@ pub fn WizardPage() -> impl IntoView {
                     Ok(Some(draft)) => {
                         view! { <Wizard draft step edition /> }.into_any()
                     }
-                    Ok(None) if store::sent(&id).is_some() => {
+                    Ok(None) if store::was_sent(&id) => {
                         view! { <SentStatus draft_id=id /> }.into_any()
                     }
                     Ok(None) => view! { <DraftMissing /> }.into_any(),
@@ -332,6 +341,8 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
     let form = RwSignal::new(draft.form.clone());
     let errors: Errors = RwSignal::new(FieldErrors::default());
     let saver = DraftSaver::new(draft, health);
+    let saver_sent = saver.sent_elsewhere;
+    let id_for_notice = draft_id.clone();
 
     // A registration the server refused comes back with its reasons.
     let refused = store::outbox_entry(&draft_id).and_then(|entry| match entry.state {
@@ -359,12 +370,19 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
             if let Some(current) = current {
                 saver.moved_to(current);
             }
-            if previous.is_some() {
-                errors.set(FieldErrors::default());
-            } else if let Some(fields) = &refused_fields {
-                let mut on_step = fields.clone();
-                on_step.0.retain(|f, _| Some(Step::of_field(f)) == current);
-                errors.set(on_step);
+            // A new step starts clean, except for what the server refused:
+            // that stays beside its fields (and all of it in the review's
+            // summary) until the registration is sent again.
+            match &refused_fields {
+                Some(fields) => {
+                    let mut shown = fields.clone();
+                    if current != Some(Step::Review) {
+                        shown.0.retain(|f, _| Some(Step::of_field(f)) == current);
+                    }
+                    errors.set(shown);
+                }
+                None if previous.is_some() => errors.set(FieldErrors::default()),
+                None => {}
             }
             // A link from the review page's error summary names a field: go to it.
             let hash = window().location().hash().unwrap_or_default();
@@ -464,6 +482,16 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
         <h1>{move || step.get().map_or("", Step::title)}</h1>
         <StepIndicator draft_id=draft_id.clone() step />
         <StorageWarning />
+        {move || saver_sent.get().then(|| view! {
+            <div class="notice notice--warning" role="alert">
+                <h2>"Anmälan är redan skickad"</h2>
+                <p>
+                    "Den här anmälan har skickats från en annan flik eller ett annat fönster. "
+                    "Ändringar du gör här sparas inte."
+                </p>
+                <p><A href=sent_path(&id_for_notice)>"Se anmälan"</A></p>
+            </div>
+        })}
         {refused.map(|(message, _)| {
             view! {
                 <div class="notice notice--error">
@@ -614,7 +642,7 @@ fn organiser_row(form: RwSignal<DraftForm>, errors: Errors, index: usize) -> imp
         <fieldset class="organiser">
             <legend>{legend.clone()}</legend>
             <TextField id=name_id label="Organisationens namn" hint=hint.unwrap_or_default() bind=name errors list="organisationer" autocomplete="organization" />
-            <SelectField id=kind_id label="Typ av organisation" bind=kind errors placeholder="Välj typ" options=kind_options() />
+            <SelectField id=kind_id label="Typ av organisation" bind=kind errors placeholder="Välj typ" options=kind_options() group=(index == 0).then_some("organisers") />
             {(index > 0).then(|| view! {
                 <button type="button" class="button button--link" on:click=remove>
                     "Ta bort "{legend.to_lowercase()}
@@ -748,8 +776,8 @@ fn contact_step(form: RwSignal<DraftForm>, errors: Errors) -> impl IntoView {
             <legend>"Kontakt för deltagare"</legend>
             <p class="hint">"Visas i programmet."</p>
             <TextField id="contact.name" label="Kontaktperson" bind=bind!(form.contact_name) errors autocomplete="name" />
-            <TextField id="contact.email" label="Kontaktens e-postadress" bind=bind!(form.contact_email) errors input_type="email" autocomplete="email" />
-            <TextField id="contact.phone" label="Kontaktens telefonnummer" optional=true bind=bind!(form.contact_phone) errors input_type="tel" autocomplete="tel" />
+            <TextField id="contact.email" label="Kontaktpersonens e-postadress" bind=bind!(form.contact_email) errors input_type="email" autocomplete="email" />
+            <TextField id="contact.phone" label="Kontaktpersonens telefonnummer" optional=true bind=bind!(form.contact_phone) errors input_type="tel" autocomplete="tel" />
         </fieldset>
         <TextField id="signup_url" label="Länk till anmälan för deltagare" optional=true hint="Om deltagarna ska anmäla sig i förväg. Börjar med https://." bind=bind!(form.signup_url) errors input_type="url" />
         <ChoiceGroup name="accessibility.features" legend="Tillgänglighet" optional=true hint="Välj det som finns på aktiviteten." choices=AccessibilityFeature::ALL.iter().map(|f| (f.key(), f.label())).collect() selected=features on_change=on_feature errors />
@@ -904,6 +932,7 @@ fn SentStatus(draft_id: String) -> impl IntoView {
     let id = draft_id.clone();
     let state = Memo::new(move |_| {
         outbox.track();
+        outbox.collect_delivered();
         if let Some(record) = store::sent(&id) {
             Some(Ok(record))
         } else {
@@ -1007,7 +1036,7 @@ fn SentStatus(draft_id: String) -> impl IntoView {
 }
 
 /// Starts a background check of a sent registration's status.
-pub fn refresh_status(record: store::SentRecord, health: StorageHealth, on_done: Callback<()>) {
+pub fn refresh_status(record: store::SentRecord, health: StorageHealth, changed: RwSignal<u32>) {
     spawn_local(async move {
         if let Ok(status) = crate::api::submission_status(&record.id, &record.edit_token).await
             && status.status != record.status
@@ -1017,7 +1046,8 @@ pub fn refresh_status(record: store::SentRecord, health: StorageHealth, on_done:
                 ..record
             };
             store::save_sent(&updated, health);
-            on_done.run(());
+            // The page that asked may be gone by now.
+            changed.try_update(|n| *n += 1);
         }
     });
 }

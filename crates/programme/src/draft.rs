@@ -270,6 +270,13 @@ impl DraftForm {
     /// Only fields that cannot be read at all are reported here; the rules
     /// themselves are [`Submission::validate`]'s.
     fn parse(&self) -> (Option<Submission>, FieldErrors) {
+        let (submission, errors, _) = self.parse_with_rows();
+        (submission, errors)
+    }
+
+    /// [`DraftForm::parse`], with the form row of each organiser in the
+    /// submission (blank extra rows are left out, so the two can differ).
+    fn parse_with_rows(&self) -> (Option<Submission>, FieldErrors, Vec<usize>) {
         let mut errors = FieldErrors::default();
         let format = ActivityFormat::from_key(&self.format);
         if format.is_none() {
@@ -291,25 +298,29 @@ impl DraftForm {
         let starts = clock("starts_at", &self.starts_at);
         let ends = clock("ends_at", &self.ends_at);
         let mut organisers = Vec::new();
+        let mut rows = Vec::new();
         for (index, row) in self.organisers.iter().enumerate() {
             let blank = row.name.trim().is_empty() && row.kind.is_empty();
             if blank && index > 0 {
                 continue; // an added co-organiser row left empty
             }
             match OrganiserKind::from_key(&row.kind) {
-                Some(kind) => organisers.push(Organiser {
-                    name: row.name.clone(),
-                    kind,
-                }),
+                Some(kind) => {
+                    rows.push(index);
+                    organisers.push(Organiser {
+                        name: row.name.clone(),
+                        kind,
+                    });
+                }
                 None => errors.add(format!("organisers[{index}].kind"), ErrorCode::Required),
             }
         }
         let (Some(format), Some(day), Some(starts), Some(ends)) = (format, day, starts, ends)
         else {
-            return (None, errors);
+            return (None, errors, rows);
         };
         if !errors.is_empty() {
-            return (None, errors);
+            return (None, errors, rows);
         }
         let optional = |text: &str| Some(text.to_owned()).filter(|t| !t.trim().is_empty());
         let submission = Submission {
@@ -358,15 +369,15 @@ impl DraftForm {
             },
             submitter_email: self.submitter_email.clone(),
         };
-        (Some(submission), errors)
+        (Some(submission), errors, rows)
     }
 
     /// What is wrong in the whole form, keyed by the form's field names (which are
     /// the API's, plus `day` and `consent`).
     pub fn validate(&self, edition: &Edition, now: DateTime<Utc>) -> FieldErrors {
-        let (submission, mut errors) = self.parse();
+        let (submission, mut errors, rows) = self.parse_with_rows();
         match submission {
-            Some(submission) => errors.extend(submission.validate(edition, now)),
+            Some(submission) => errors.extend(to_rows(submission.validate(edition, now), &rows)),
             None => {
                 // Check what can be checked without the unreadable parts, by
                 // completing them with stand-ins and dropping what they affect.
@@ -380,10 +391,11 @@ impl DraftForm {
                         row.kind = OrganiserKind::Other.key().into();
                     }
                 }
-                if let (Some(s), _) = complete.parse() {
+                if let (Some(s), _, rows) = complete.parse_with_rows() {
                     let guessed_format = ActivityFormat::from_key(&self.format).is_none();
                     let guessed_kind = errors.iter().any(|(f, _)| f.ends_with(".kind"));
-                    for (field, codes) in s.validate(edition, far_before(edition)).0 {
+                    for (field, codes) in to_rows(s.validate(edition, far_before(edition)), &rows).0
+                    {
                         let guessed = (guessed_format
                             && (field.starts_with("venue") || field.starts_with("online")))
                             || field == "starts_at"
@@ -429,6 +441,25 @@ impl DraftForm {
             _ => Err(errors),
         }
     }
+}
+
+/// Errors of a submission's `organisers[i]` named by the form row they came from.
+fn to_rows(errors: FieldErrors, rows: &[usize]) -> FieldErrors {
+    let renamed = errors
+        .0
+        .into_iter()
+        .map(|(field, codes)| {
+            let row = field
+                .strip_prefix("organisers[")
+                .and_then(|rest| rest.split_once(']'))
+                .and_then(|(index, rest)| {
+                    let row = rows.get(index.parse::<usize>().ok()?)?;
+                    Some(format!("organisers[{row}]{rest}"))
+                });
+            (row.unwrap_or(field), codes)
+        })
+        .collect();
+    FieldErrors(renamed)
 }
 
 /// A moment long before the edition, so "already started" never applies.
@@ -569,6 +600,20 @@ mod tests {
             form.validate_step(Step::Organiser, &edition(), now())
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn an_organiser_error_names_the_row_it_is_in_after_a_blank_row() {
+        let mut form = filled();
+        form.organisers.insert(1, OrganiserInput::default());
+        form.organisers[2].name = "   ".into();
+        let errors = form.validate_step(Step::Organiser, &edition(), now());
+        assert_eq!(
+            errors.first("organisers[2].name"),
+            Some(ErrorCode::Required),
+            "{errors:?}"
+        );
+        assert_eq!(errors.0.len(), 1, "{errors:?}");
     }
 
     #[test]

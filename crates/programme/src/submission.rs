@@ -105,6 +105,9 @@ pub enum ErrorCode {
     EndBeforeStart,
     TooLongDuration,
     NotApplicable,
+    /// The value has the wrong form (the server's answer to JSON of the wrong
+    /// shape in a field).
+    Invalid,
 }
 
 /// The fields that are wrong, each with its codes, keyed by the field's path in
@@ -508,7 +511,9 @@ pub fn error_message(field: &str, code: ErrorCode) -> String {
             "En aktivitet kan vara högst {} timmar. Dela upp längre aktiviteter i flera.",
             limits::HOURS
         ),
-        ("format", E::Required) => "Välj om aktiviteten är fysisk, digital eller hybrid.".into(),
+        ("format", E::Required) => {
+            "Välj om aktiviteten är på plats, digital eller både och.".into()
+        }
         ("venue" | "online", E::Required) => format!("Fyll i {}.", what.to_lowercase()),
         ("venue" | "online", E::NotApplicable) => format!(
             "Ta bort {}: den passar inte med aktivitetens form.",
@@ -534,6 +539,7 @@ pub fn error_message(field: &str, code: ErrorCode) -> String {
         (_, E::EndBeforeStart) => "Sluttiden måste vara efter starttiden.".into(),
         (_, E::TooLongDuration) => "Aktiviteten är för lång.".into(),
         (_, E::NotApplicable) => format!("{what} passar inte här."),
+        (_, E::Invalid) => format!("Kontrollera {}.", what.to_lowercase()),
     }
 }
 
@@ -592,8 +598,8 @@ pub fn field_label(field: &str) -> &'static str {
         "online.platform" => "Plattform",
         "online.url" => "Länk till sändningen eller mötet",
         "contact.name" => "Kontaktperson",
-        "contact.email" => "Kontaktens e-postadress",
-        "contact.phone" => "Kontaktens telefonnummer",
+        "contact.email" => "Kontaktpersonens e-postadress",
+        "contact.phone" => "Kontaktpersonens telefonnummer",
         "signup_url" => "Länk till anmälan",
         "accessibility.features" => "Tillgänglighet",
         "accessibility.note" => "Mer om tillgängligheten",
