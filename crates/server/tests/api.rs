@@ -1,23 +1,17 @@
 //! The API in-process (`app(state).oneshot(..)`), each test with its own SQLite
 //! file in a temporary folder, and one test over a real socket.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, NaiveDate};
-use http_body_util::BodyExt;
+use common::TestApp;
 use programme::time::{to_stockholm, today_in_stockholm};
 use programme::{Activity, ActivityFormat, ActivityStatus};
-use serde_json::Value;
-use server::{AppState, Config, app};
-use tempfile::TempDir;
-use tower::ServiceExt;
+use server::{AppState, Config};
 
-struct TestApp {
-    router: axum::Router,
-    state: AppState,
-    _dir: TempDir,
-}
-
+/// The app with a small built web app in `dist/`, `configure`d.
 async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
@@ -34,58 +28,11 @@ async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::with_data_dir(dir.path().join("data"));
     config.dist_dir = dist;
     configure(&mut config);
-    let state = AppState::open(config).await.unwrap();
-    TestApp {
-        router: app(state.clone()),
-        state,
-        _dir: dir,
-    }
+    TestApp::open(dir, config).await
 }
 
 async fn spawn() -> TestApp {
     spawn_with(|_| {}).await
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    fn activities(&self) -> Vec<Activity> {
-        serde_json::from_value(self.json()["activities"].clone()).unwrap()
-    }
-}
-
-impl TestApp {
-    async fn request(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn get(&self, uri: &str) -> Reply {
-        self.request(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-    }
 }
 
 #[tokio::test]
@@ -292,24 +239,14 @@ async fn a_matching_etag_gets_304_and_a_changed_one_the_list() {
     assert_eq!(first.headers[header::CACHE_CONTROL], "no-cache");
 
     let cached = app
-        .request(
-            Request::get("/api/activities")
-                .header(header::IF_NONE_MATCH, &etag)
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .get_with("/api/activities", header::IF_NONE_MATCH, &etag)
         .await;
     assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
     assert!(cached.body.is_empty());
     assert_eq!(cached.headers[header::ETAG], etag.as_str());
 
     let stale = app
-        .request(
-            Request::get("/api/activities")
-                .header(header::IF_NONE_MATCH, "\"old\"")
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .get_with("/api/activities", header::IF_NONE_MATCH, "\"old\"")
         .await;
     assert_eq!(stale.status, StatusCode::OK);
 
@@ -318,11 +255,10 @@ async fn a_matching_etag_gets_304_and_a_changed_one_the_list() {
     let filtered_etag = filtered.headers[header::ETAG].to_str().unwrap().to_owned();
     assert_ne!(filtered_etag, etag);
     let again = app
-        .request(
-            Request::get("/api/activities?format=hybrid")
-                .header(header::IF_NONE_MATCH, &filtered_etag)
-                .body(Body::empty())
-                .unwrap(),
+        .get_with(
+            "/api/activities?format=hybrid",
+            header::IF_NONE_MATCH,
+            &filtered_etag,
         )
         .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
@@ -333,7 +269,7 @@ async fn deep_links_get_the_app_and_unknown_api_paths_json() {
     let app = spawn().await;
     let deep = app.get("/aktivitet/abc?format=digital").await;
     assert_eq!(deep.status, StatusCode::OK);
-    assert!(String::from_utf8_lossy(&deep.body).contains("app shell"));
+    assert!(deep.text().contains("app shell"));
 
     let asset = app.get("/app-0123456789abcdef.js").await;
     assert_eq!(asset.status, StatusCode::OK);
@@ -402,25 +338,21 @@ async fn a_broken_edition_file_stops_the_start_with_a_clear_message() {
 async fn a_restart_keeps_the_database_and_does_not_seed_twice() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
+    let ids = |state: &AppState| -> Vec<String> {
+        let published = state.published();
+        published
+            .programme
+            .activities()
+            .iter()
+            .map(|a| a.id.clone())
+            .collect()
+    };
     let first = AppState::open(Config::with_data_dir(&data)).await.unwrap();
-    let ids: Vec<String> = first
-        .published()
-        .programme
-        .activities()
-        .iter()
-        .map(|a| a.id.clone())
-        .collect();
+    let before = ids(&first);
     drop(first);
     assert!(data.join("innovationsveckan.sqlite3").exists());
     let second = AppState::open(Config::with_data_dir(&data)).await.unwrap();
-    let again: Vec<String> = second
-        .published()
-        .programme
-        .activities()
-        .iter()
-        .map(|a| a.id.clone())
-        .collect();
-    assert_eq!(ids, again);
+    assert_eq!(before, ids(&second));
 }
 
 #[tokio::test]
@@ -442,16 +374,6 @@ async fn the_server_answers_over_a_real_socket() {
     running.abort();
 }
 
-async fn get_with(app: &TestApp, uri: &str, name: header::HeaderName, value: &str) -> Reply {
-    app.request(
-        Request::get(uri)
-            .header(name, value)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn hashed_build_files_are_cached_for_a_year_and_the_shell_is_revalidated() {
     let app = spawn().await;
@@ -467,7 +389,7 @@ async fn hashed_build_files_are_cached_for_a_year_and_the_shell_is_revalidated()
     let shell = app.get("/aktivitet/abc").await;
     assert_eq!(shell.headers[header::CACHE_CONTROL], "no-cache");
     let etag = shell.headers[header::ETAG].to_str().unwrap().to_owned();
-    let again = get_with(&app, "/", header::IF_NONE_MATCH, &etag).await;
+    let again = app.get_with("/", header::IF_NONE_MATCH, &etag).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
 
     // A build file that is gone (an older deployment's) is a 404, not the shell
@@ -481,13 +403,13 @@ async fn hashed_build_files_are_cached_for_a_year_and_the_shell_is_revalidated()
         .to_str()
         .unwrap()
         .to_owned();
-    let revalidated = get_with(
-        &app,
-        "/app-0123456789abcdef.js",
-        header::IF_MODIFIED_SINCE,
-        &modified,
-    )
-    .await;
+    let revalidated = app
+        .get_with(
+            "/app-0123456789abcdef.js",
+            header::IF_MODIFIED_SINCE,
+            &modified,
+        )
+        .await;
     assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
     assert_eq!(
         revalidated.headers[header::CACHE_CONTROL],
@@ -498,39 +420,37 @@ async fn hashed_build_files_are_cached_for_a_year_and_the_shell_is_revalidated()
 #[tokio::test]
 async fn precompressed_files_are_sent_to_browsers_that_accept_them() {
     let app = spawn().await;
-    let br = get_with(
-        &app,
-        "/app-0123456789abcdef.js",
-        header::ACCEPT_ENCODING,
-        "gzip, br",
-    )
-    .await;
+    let br = app
+        .get_with(
+            "/app-0123456789abcdef.js",
+            header::ACCEPT_ENCODING,
+            "gzip, br",
+        )
+        .await;
     assert_eq!(br.headers[header::CONTENT_ENCODING], "br");
     assert_eq!(br.body, b"brotli js");
-    let plain = get_with(
-        &app,
-        "/app-0123456789abcdef.js",
-        header::ACCEPT_ENCODING,
-        "identity",
-    )
-    .await;
+    let plain = app
+        .get_with(
+            "/app-0123456789abcdef.js",
+            header::ACCEPT_ENCODING,
+            "identity",
+        )
+        .await;
     assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
     assert_eq!(plain.body, b"console.log(1)");
 
-    let shell = get_with(
-        &app,
-        "/program?format=digital",
-        header::ACCEPT_ENCODING,
-        "br",
-    )
-    .await;
+    let shell = app
+        .get_with("/program?format=digital", header::ACCEPT_ENCODING, "br")
+        .await;
     assert_eq!(shell.headers[header::CONTENT_ENCODING], "br");
     assert_eq!(shell.body, b"brotli shell");
 
     // The whole list is compressed once, ahead; a filtered one on the fly.
     let plain = app.get("/api/activities").await.body;
     for encoding in ["br", "gzip"] {
-        let api = get_with(&app, "/api/activities", header::ACCEPT_ENCODING, encoding).await;
+        let api = app
+            .get_with("/api/activities", header::ACCEPT_ENCODING, encoding)
+            .await;
         assert_eq!(api.headers[header::CONTENT_ENCODING], encoding);
         assert_eq!(api.headers[header::VARY], "accept-encoding");
         assert!(
@@ -539,19 +459,20 @@ async fn precompressed_files_are_sent_to_browsers_that_accept_them() {
             api.body.len()
         );
     }
-    let gz = get_with(&app, "/api/activities", header::ACCEPT_ENCODING, "gzip")
+    let gz = app
+        .get_with("/api/activities", header::ACCEPT_ENCODING, "gzip")
         .await
         .body;
     let mut unpacked = Vec::new();
     std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut unpacked).unwrap();
     assert_eq!(unpacked, plain);
-    let filtered = get_with(
-        &app,
-        "/api/activities?format=digital",
-        header::ACCEPT_ENCODING,
-        "gzip",
-    )
-    .await;
+    let filtered = app
+        .get_with(
+            "/api/activities?format=digital",
+            header::ACCEPT_ENCODING,
+            "gzip",
+        )
+        .await;
     assert_eq!(filtered.headers[header::CONTENT_ENCODING], "gzip");
 }
 
@@ -614,7 +535,7 @@ async fn without_a_built_app_the_server_says_so_in_swedish() {
     let app = spawn_with(|c| c.dist_dir = c.data_dir.join("no-dist")).await;
     let reply = app.get("/").await;
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(String::from_utf8_lossy(&reply.body).contains("Webbappen är inte byggd"));
+    assert!(reply.text().contains("Webbappen är inte byggd"));
     assert_eq!(app.get("/api/edition").await.status, StatusCode::OK);
 }
 

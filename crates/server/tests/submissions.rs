@@ -3,99 +3,42 @@
 //! test; the socket-level parts (chunked bodies, client addresses, stopping
 //! and starting again) over a real socket.
 
+mod common;
+
 use std::net::SocketAddr;
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
+use common::{Reply, TestApp};
 use http_body_util::BodyExt;
+use programme::ActivityStatus;
 use programme::time::{stockholm, today_in_stockholm};
-use programme::{Activity, ActivityStatus};
 use serde_json::{Value, json};
 use server::storage::{SqliteStorage, Storage};
-use server::{AppState, Config, app};
-use tempfile::TempDir;
+use server::{AppState, Config};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
 
 const ADMIN_TOKEN: &str = "operatorns-hemliga-nyckel";
 const SUBMITTER: &str = "privat.anmalare@example.se";
 
-struct TestApp {
-    router: axum::Router,
-    state: AppState,
-    _dir: TempDir,
-}
-
+/// The app with an admin token and no built web app, `configure`d.
 async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::with_data_dir(dir.path().join("data"));
     config.dist_dir = dir.path().join("no-dist");
     config.admin_token = Some(ADMIN_TOKEN.into());
     configure(&mut config);
-    let state = AppState::open(config).await.unwrap();
-    TestApp {
-        router: app(state.clone()),
-        state,
-        _dir: dir,
-    }
+    TestApp::open(dir, config).await
 }
 
 async fn spawn() -> TestApp {
     spawn_with(|_| {}).await
 }
 
-#[derive(Debug)]
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    fn error(&self) -> String {
-        self.json()["error"].as_str().unwrap_or_default().to_owned()
-    }
-
-    /// The codes of one field in a validation error.
-    fn codes(&self, field: &str) -> Vec<String> {
-        serde_json::from_value(self.json()["fields"][field].clone()).unwrap_or_default()
-    }
-}
-
+/// Registering and reviewing, on top of the shared harness.
 impl TestApp {
-    async fn request(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn get(&self, uri: &str) -> Reply {
-        self.request(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-    }
-
     /// A registration with this Idempotency-Key and raw body.
     async fn submit_raw(&self, key: &str, body: impl Into<Body>) -> Reply {
         self.request(
@@ -133,6 +76,11 @@ impl TestApp {
         self.request(request.body(body).unwrap()).await
     }
 
+    /// An admin GET with the right token.
+    async fn admin_get(&self, uri: &str) -> Reply {
+        self.admin("GET", uri, Some(ADMIN_TOKEN), None).await
+    }
+
     async fn approve(&self, id: &str) -> Reply {
         let uri = format!("/api/admin/activities/{id}/approve");
         self.admin("POST", &uri, Some(ADMIN_TOKEN), None).await
@@ -146,8 +94,7 @@ impl TestApp {
     }
 
     async fn public_ids(&self) -> Vec<String> {
-        let list = self.get("/api/activities").await.json();
-        let activities: Vec<Activity> = serde_json::from_value(list["activities"].clone()).unwrap();
+        let activities = self.get("/api/activities").await.activities();
         activities.into_iter().map(|a| a.id).collect()
     }
 
@@ -171,6 +118,13 @@ impl TestApp {
             .unwrap()
             .len()
     }
+}
+
+/// `body` with one edit.
+fn edited(body: &Value, edit: impl FnOnce(&mut Value)) -> Value {
+    let mut body = body.clone();
+    edit(&mut body);
+    body
 }
 
 fn time(hour: u32, minute: u32) -> NaiveTime {
@@ -257,14 +211,7 @@ async fn approval_publishes_and_rejection_removes_from_the_programme() {
     let other = app.submit("second", &other_body).await.json();
     let other_id = other["id"].as_str().unwrap().to_owned();
 
-    let pending = app
-        .admin(
-            "GET",
-            "/api/admin/activities?status=pending",
-            Some(ADMIN_TOKEN),
-            None,
-        )
-        .await;
+    let pending = app.admin_get("/api/admin/activities?status=pending").await;
     assert_eq!(pending.status, StatusCode::OK);
     let listed = pending.json()["activities"].as_array().unwrap().clone();
     assert_eq!(listed.len(), 2);
@@ -303,29 +250,14 @@ async fn approval_publishes_and_rejection_removes_from_the_programme() {
     );
 
     let rejected_list = app
-        .admin(
-            "GET",
-            "/api/admin/activities?status=rejected",
-            Some(ADMIN_TOKEN),
-            None,
-        )
+        .admin_get("/api/admin/activities?status=rejected")
         .await
         .json();
     assert_eq!(rejected_list["activities"].as_array().unwrap().len(), 2);
     // Without a status, every activity of the edition, demo ones included.
-    let all = app
-        .admin("GET", "/api/admin/activities", Some(ADMIN_TOKEN), None)
-        .await
-        .json();
+    let all = app.admin_get("/api/admin/activities").await.json();
     assert!(all["activities"].as_array().unwrap().len() > 100);
-    let bad = app
-        .admin(
-            "GET",
-            "/api/admin/activities?status=maybe",
-            Some(ADMIN_TOKEN),
-            None,
-        )
-        .await;
+    let bad = app.admin_get("/api/admin/activities?status=maybe").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
@@ -410,11 +342,10 @@ async fn the_admin_api_refuses_a_missing_or_wrong_token_and_any_token_when_none_
     }
     // Another scheme with the right secret is no bearer token.
     let basic = app
-        .request(
-            Request::get("/api/admin/activities")
-                .header(header::AUTHORIZATION, format!("Basic {ADMIN_TOKEN}"))
-                .body(Body::empty())
-                .unwrap(),
+        .get_with(
+            "/api/admin/activities",
+            header::AUTHORIZATION,
+            &format!("Basic {ADMIN_TOKEN}"),
         )
         .await;
     assert_eq!(basic.status, StatusCode::UNAUTHORIZED);
@@ -427,28 +358,23 @@ async fn invalid_registrations_get_422_with_each_fields_codes() {
     let app = spawn().await;
     let valid = app.valid_body().await;
     let start = app.edition_start().await;
-    let change = |edit: &dyn Fn(&mut Value)| {
-        let mut body = valid.clone();
-        edit(&mut body);
-        body
-    };
     let outside = valid_body_on(start - Duration::days(1), time(10, 0), time(11, 0));
     let cases: Vec<(&str, Value, &str, &str)> = vec![
         (
             "missing title",
-            change(&|b| b["title"] = json!("  ")),
+            edited(&valid, |b| b["title"] = json!("  ")),
             "title",
             "required",
         ),
         (
             "bad e-mail",
-            change(&|b| b["submitter_email"] = json!("anna.umea.se")),
+            edited(&valid, |b| b["submitter_email"] = json!("anna.umea.se")),
             "submitter_email",
             "invalid_email",
         ),
         (
             "no public-sector organiser",
-            change(&|b| b["organisers"][0]["kind"] = json!("academia")),
+            edited(&valid, |b| b["organisers"][0]["kind"] = json!("academia")),
             "organisers",
             "no_public_sector",
         ),
@@ -460,19 +386,21 @@ async fn invalid_registrations_get_422_with_each_fields_codes() {
         ),
         (
             "unknown kommun",
-            change(&|b| b["venue"]["municipality_code"] = json!("9999")),
+            edited(&valid, |b| b["venue"]["municipality_code"] = json!("9999")),
             "venue.municipality_code",
             "unknown_municipality",
         ),
         (
             "http link",
-            change(&|b| b["signup_url"] = json!("http://umea.se/anmalan")),
+            edited(&valid, |b| {
+                b["signup_url"] = json!("http://umea.se/anmalan")
+            }),
             "signup_url",
             "not_https",
         ),
         (
             "end before start",
-            change(&|b| b["ends_at"] = b["starts_at"].clone()),
+            edited(&valid, |b| b["ends_at"] = b["starts_at"].clone()),
             "ends_at",
             "end_before_start",
         ),
@@ -500,7 +428,7 @@ async fn invalid_registrations_get_422_with_each_fields_codes() {
         );
     }
     // All wrong at once: every field is named.
-    let many = change(&|b| {
+    let many = edited(&valid, |b| {
         b["title"] = json!("");
         b["contact"]["email"] = json!("x");
         b["themes"] = json!([]);
@@ -538,56 +466,34 @@ async fn json_of_the_wrong_shape_is_an_invalid_body_naming_the_field() {
     let cases: Vec<(&str, Value, &str)> = vec![
         (
             "unknown field",
-            {
-                let mut b = valid.clone();
-                b["colour"] = json!("red");
-                b
-            },
+            edited(&valid, |b| b["colour"] = json!("red")),
             "colour",
         ),
         (
             "server field",
-            {
-                let mut b = valid.clone();
-                b["status"] = json!("published");
-                b
-            },
+            edited(&valid, |b| b["status"] = json!("published")),
             "status",
         ),
         (
             "missing field",
-            {
-                let mut b = valid.clone();
+            edited(&valid, |b| {
                 b.as_object_mut().unwrap().remove("title");
-                b
-            },
+            }),
             "title",
         ),
         (
             "wrong type",
-            {
-                let mut b = valid.clone();
-                b["themes"] = json!("data_ai");
-                b
-            },
+            edited(&valid, |b| b["themes"] = json!("data_ai")),
             "themes",
         ),
         (
             "unknown key",
-            {
-                let mut b = valid.clone();
-                b["organisers"][1]["kind"] = json!("kommun");
-                b
-            },
+            edited(&valid, |b| b["organisers"][1]["kind"] = json!("kommun")),
             "kommun",
         ),
         (
             "bad time",
-            {
-                let mut b = valid.clone();
-                b["starts_at"] = json!("i morgon");
-                b
-            },
+            edited(&valid, |b| b["starts_at"] = json!("i morgon")),
             "starts_at",
         ),
     ];
@@ -599,11 +505,7 @@ async fn json_of_the_wrong_shape_is_an_invalid_body_naming_the_field() {
         assert!(message.contains("fel form"), "{case}: {message}");
         assert!(message.contains(mention), "{case}: {message}");
     }
-    let nested = {
-        let mut b = valid.clone();
-        b["organisers"][1]["kind"] = json!(7);
-        b
-    };
+    let nested = edited(&valid, |b| b["organisers"][1]["kind"] = json!(7));
     let reply = app.submit("nested", &nested).await;
     assert_eq!(reply.codes("organisers[1].kind"), ["invalid"]);
 }
@@ -965,12 +867,7 @@ async fn a_database_of_schema_1_is_migrated_and_keeps_its_activities() {
 
     let mut config = Config::with_data_dir(&data);
     config.admin_token = Some(ADMIN_TOKEN.into());
-    let state = AppState::open(config).await.unwrap();
-    let app = TestApp {
-        router: app(state.clone()),
-        state,
-        _dir: dir,
-    };
+    let app = TestApp::open(dir, config).await;
     assert_eq!(app.public_ids().await.len(), before);
     let reply = app.submit("after-migration", &app.valid_body().await).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
@@ -991,15 +888,20 @@ async fn raw_http(addr: SocketAddr, from: Option<[u8; 4]>, request: &[u8]) -> St
     String::from_utf8_lossy(&response).into_owned()
 }
 
-fn post_request(body: &str, key: &str) -> Vec<u8> {
-    format!(
+/// A registration with this body and key, sent from the local address `from`.
+async fn post_from(addr: SocketAddr, from: [u8; 4], body: &str, key: &str) -> String {
+    let request = format!(
         "POST /api/activities HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
          Content-Type: application/json\r\nIdempotency-Key: {key}\r\n\
          Content-Length: {}\r\n\r\n{body}",
         body.len()
-    )
-    .into_bytes()
+    );
+    raw_http(addr, Some(from), request.as_bytes()).await
 }
+
+/// A request for the edition, closing the connection after the answer.
+const GET_EDITION: &[u8] =
+    b"GET /api/edition HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
 
 #[tokio::test]
 async fn over_a_socket_a_chunked_body_over_the_limit_gets_our_413() {
@@ -1031,12 +933,7 @@ async fn over_a_socket_each_client_address_has_its_own_limit() {
     let mut config = Config::with_data_dir(dir.path());
     config.submissions_per_hour = 1;
     let running = server::start(config).await.unwrap();
-    let edition = raw_http(
-        running.addr,
-        None,
-        b"GET /api/edition HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-    )
-    .await;
+    let edition = raw_http(running.addr, None, GET_EDITION).await;
     let starts_on = edition
         .split("\"starts_on\":\"")
         .nth(1)
@@ -1045,31 +942,16 @@ async fn over_a_socket_each_client_address_has_its_own_limit() {
         .parse::<NaiveDate>()
         .unwrap();
     let body = valid_body_on(starts_on, time(13, 0), time(14, 0)).to_string();
-    let first = raw_http(
-        running.addr,
-        Some([127, 0, 0, 1]),
-        &post_request(&body, "a"),
-    )
-    .await;
+    let first = post_from(running.addr, [127, 0, 0, 1], &body, "a").await;
     assert!(first.starts_with("HTTP/1.1 201"), "{first}");
-    let second = raw_http(
-        running.addr,
-        Some([127, 0, 0, 1]),
-        &post_request(&body, "b"),
-    )
-    .await;
+    let second = post_from(running.addr, [127, 0, 0, 1], &body, "b").await;
     assert!(second.starts_with("HTTP/1.1 429"), "{second}");
     assert!(
         second.to_ascii_lowercase().contains("retry-after: 3600"),
         "{second}"
     );
     // Another address on the loopback network has its own bucket.
-    let other = raw_http(
-        running.addr,
-        Some([127, 0, 0, 2]),
-        &post_request(&body, "c"),
-    )
-    .await;
+    let other = post_from(running.addr, [127, 0, 0, 2], &body, "c").await;
     assert!(other.starts_with("HTTP/1.1 201"), "{other}");
     running.stop().await;
 }
@@ -1105,12 +987,7 @@ async fn a_stopped_server_frees_its_address_for_the_next_start() {
     config.addr = addr;
     let again = server::start(config).await.unwrap();
     assert_eq!(again.addr, addr);
-    let response = raw_http(
-        addr,
-        None,
-        b"GET /api/edition HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-    )
-    .await;
+    let response = raw_http(addr, None, GET_EDITION).await;
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     again.stop().await;
 }

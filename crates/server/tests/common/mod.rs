@@ -1,0 +1,98 @@
+//! The harness both integration tests share: the app in-process on its own
+//! SQLite file in a temporary folder, and a reply read whole.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use programme::Activity;
+use serde_json::Value;
+use server::{AppState, Config, app};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: axum::Router,
+    pub state: AppState,
+    _dir: TempDir,
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The `error` code of a JSON error, empty if there is none.
+    pub fn error(&self) -> String {
+        self.json()["error"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The codes of one field in a validation error.
+    pub fn codes(&self, field: &str) -> Vec<String> {
+        serde_json::from_value(self.json()["fields"][field].clone()).unwrap_or_default()
+    }
+
+    /// The activities of a list reply.
+    pub fn activities(&self) -> Vec<Activity> {
+        serde_json::from_value(self.json()["activities"].clone()).unwrap()
+    }
+}
+
+impl TestApp {
+    /// Opens the app with `config`; `dir` (which holds its data) lives as long
+    /// as the app.
+    pub async fn open(dir: TempDir, config: Config) -> TestApp {
+        let state = AppState::open(config).await.unwrap();
+        TestApp {
+            router: app(state.clone()),
+            state,
+            _dir: dir,
+        }
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// A GET with one request header.
+    pub async fn get_with(&self, uri: &str, name: header::HeaderName, value: &str) -> Reply {
+        self.request(
+            Request::get(uri)
+                .header(name, value)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+}
