@@ -85,7 +85,7 @@ fn Frame(part: Part, children: Children) -> impl IntoView {
 /// The programme: the programme data every page shares, and the routes.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(api::ProgrammeResource::new());
+    provide_context(api::ProgrammeResource::fetch_programme());
     view! {
         <Frame part=Part::Programme>
             <Routes fallback=|| view! { <NotFoundPage /> }>
@@ -100,7 +100,7 @@ pub fn App() -> impl IntoView {
 /// The registration: the wizard, the person's drafts and registrations.
 #[component]
 pub fn RegistrationApp() -> impl IntoView {
-    provide_context(api::EditionResource::new());
+    provide_context(api::EditionResource::fetch_edition());
     view! {
         <Frame part=Part::Registration>
             <Routes fallback=|| view! { <NotFoundPage /> }>

@@ -19,6 +19,28 @@ fn with_admin(config: &mut Config) {
     config.admin_token = Some(ADMIN_TOKEN.into());
 }
 
+/// Runs a test that stops the server and starts it again: the body gets the
+/// browser, the address, the running server, and the settings that bring the
+/// same server back (same address, same database).
+async fn with_stoppable_server<F, Fut>(body: F)
+where
+    F: FnOnce(Client, String, server::RunningServer, Config) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let visit = visit_with(with_admin).await;
+    let test = body(
+        visit.client.clone(),
+        visit.base.clone(),
+        visit.server,
+        visit.config.clone(),
+    );
+    let outcome = tokio::spawn(test).await;
+    let _ = visit.client.close().await;
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
 /// Calls the API from the page, as any script could: (status, JSON body).
 async fn api(c: &Client, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
     let script = r#"
@@ -469,11 +491,7 @@ async fn an_invalid_step_shows_the_error_summary_and_the_field_messages() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
 async fn a_registration_sent_while_the_server_is_down_is_delivered_once_when_it_is_back() {
-    let visit = visit_with(with_admin).await;
-    let c = visit.client.clone();
-    let base = visit.base.clone();
-    let config = visit.config.clone();
-    let outcome = tokio::spawn(async move {
+    with_stoppable_server(|c, base, running, config| async move {
         fill_everything(&c, &base, false).await;
         // The service worker has kept the app's files by now.
         let ready = c
@@ -485,7 +503,7 @@ async fn a_registration_sent_while_the_server_is_down_is_delivered_once_when_it_
             .unwrap();
         assert_eq!(ready, json!(true));
 
-        visit.server.stop().await;
+        running.stop().await;
         consent_and_send(&c).await;
         wait_for_text(&c, "h1", "Anmälan väntar på att skickas").await;
         wait_for_text(&c, "main", "Vi har inte kunnat skicka anmälan än").await;
@@ -496,7 +514,7 @@ async fn a_registration_sent_while_the_server_is_down_is_delivered_once_when_it_
         c.refresh().await.unwrap();
         wait_for_text(&c, "h1", "Anmälan väntar på att skickas").await;
 
-        let server = server::start(config).await.unwrap();
+        let restarted = server::start(config).await.unwrap();
         // Sent by the retry timer, without anyone touching anything.
         wait_for_text(&c, "h1", "Tack! Anmälan är skickad").await;
         let pending = admin_list(&c, Some("pending")).await;
@@ -508,13 +526,9 @@ async fn a_registration_sent_while_the_server_is_down_is_delivered_once_when_it_
         assert!(!page.contains("Väntar på att skickas"), "{page}");
         let all = admin_list(&c, None).await;
         assert_eq!(all.iter().filter(|a| a["title"] == TITLE).count(), 1);
-        server.stop().await;
+        restarted.stop().await;
     })
     .await;
-    let _ = visit.client.close().await;
-    if let Err(error) = outcome {
-        std::panic::resume_unwind(error.into_panic());
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -579,19 +593,15 @@ async fn without_storage_the_wizard_warns_and_still_works() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
 async fn a_waiting_registration_is_sent_when_the_programme_is_opened_next() {
-    let visit = visit_with(with_admin).await;
-    let c = visit.client.clone();
-    let base = visit.base.clone();
-    let config = visit.config.clone();
-    let outcome = tokio::spawn(async move {
+    with_stoppable_server(|c, base, running, config| async move {
         fill_everything(&c, &base, false).await;
-        visit.server.stop().await;
+        running.stop().await;
         consent_and_send(&c).await;
         wait_for_text(&c, "h1", "Anmälan väntar på att skickas").await;
         // The organiser closes the registration; later the server is back and
         // they open the programme, which sends what waits.
         c.goto("about:blank").await.unwrap();
-        let server = server::start(config).await.unwrap();
+        let restarted = server::start(config).await.unwrap();
         c.goto(&base).await.unwrap();
         eventually("the outbox to be empty", || async {
             let waiting = c
@@ -617,13 +627,9 @@ async fn a_waiting_registration_is_sent_when_the_programme_is_opened_next() {
                 .is_err(),
             "the draft left with the delivery"
         );
-        server.stop().await;
+        restarted.stop().await;
     })
     .await;
-    let _ = visit.client.close().await;
-    if let Err(error) = outcome {
-        std::panic::resume_unwind(error.into_panic());
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

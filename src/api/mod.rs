@@ -154,18 +154,21 @@ pub async fn load_programme() -> Result<Arc<ProgrammeData>, ApiError> {
     }))
 }
 
-/// The programme, fetched once and shared by every page through the context.
-#[derive(Clone, Copy)]
-pub struct ProgrammeResource(LocalResource<Result<Arc<ProgrammeData>, ApiError>>);
+/// Data fetched once when an app starts and shared by its pages through the
+/// context: `None` while loading, then the data or why it failed.
+pub struct Shared<T: 'static>(LocalResource<Result<T, ApiError>>);
 
-impl ProgrammeResource {
-    /// Starts fetching.
-    pub fn new() -> Self {
-        ProgrammeResource(LocalResource::new(load_programme))
+impl<T: 'static> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        *self
     }
+}
 
-    /// `None` while loading, then the programme or the reason it failed.
-    pub fn get(&self) -> Option<Result<Arc<ProgrammeData>, ApiError>> {
+impl<T: 'static> Copy for Shared<T> {}
+
+impl<T: Clone + 'static> Shared<T> {
+    /// `None` while loading, then the data or the reason it failed.
+    pub fn get(&self) -> Option<Result<T, ApiError>> {
         self.0.get()
     }
 
@@ -174,48 +177,33 @@ impl ProgrammeResource {
         self.0.refetch();
     }
 
-    /// The resource from the context that [`crate::App`] provides.
+    /// The one the app provides.
     pub fn use_context() -> Self {
-        expect_context::<ProgrammeResource>()
+        expect_context::<Self>()
     }
 }
 
-impl Default for ProgrammeResource {
-    fn default() -> Self {
-        Self::new()
+/// The edition and its programme, for the programme app.
+pub type ProgrammeResource = Shared<Arc<ProgrammeData>>;
+
+impl ProgrammeResource {
+    /// Starts fetching the edition and its programme.
+    pub fn fetch_programme() -> Self {
+        Shared(LocalResource::new(load_programme))
     }
 }
 
 /// The current edition alone, for the registration app (which needs its week,
 /// not its programme).
-#[derive(Clone, Copy)]
-pub struct EditionResource(LocalResource<Result<Edition, ApiError>>);
+pub type EditionResource = Shared<Edition>;
 
 impl EditionResource {
-    pub fn new() -> Self {
-        EditionResource(LocalResource::new(|| async {
+    /// Starts fetching the edition.
+    pub fn fetch_edition() -> Self {
+        Shared(LocalResource::new(|| async {
             let response: EditionResponse = read_json(request("/edition")).await?;
             Ok(response.into_edition().0)
         }))
-    }
-
-    /// `None` while loading.
-    pub fn get(&self) -> Option<Result<Edition, ApiError>> {
-        self.0.get()
-    }
-
-    pub fn refetch(&self) {
-        self.0.refetch();
-    }
-
-    pub fn use_context() -> Self {
-        expect_context::<EditionResource>()
-    }
-}
-
-impl Default for EditionResource {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
