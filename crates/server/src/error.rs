@@ -158,7 +158,7 @@ impl IntoResponse for ApiError {
             }),
             ApiError::IdempotencyKeyReused => json!({
                 "error": "idempotency_key_reused",
-                "message": "Den här Idempotency-Key har redan använts för en annan anmälan. Använd en ny nyckel för en ny anmälan.",
+                "message": "En anmälan med annat innehåll har redan tagits emot med samma nyckel (Idempotency-Key), så den här sparades inte. En ny anmälan behöver en ny nyckel.",
             }),
             ApiError::Validation(errors) => json!({
                 "error": "validation",
