@@ -665,3 +665,50 @@ async fn when_storage_fills_up_the_saved_drafts_stay_and_new_text_is_kept() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn a_registration_the_server_refuses_comes_back_to_the_form_with_its_reasons() {
+    with_stoppable_server(|c, base, running, mut config| async move {
+        fill_everything(&c, &base, false).await;
+        running.stop().await;
+        consent_and_send(&c).await;
+        wait_for_text(&c, "h1", "Anmälan väntar på att skickas").await;
+        // While it waits, the operator moves the week: the chosen day is no
+        // longer in it, and the server says so when the registration arrives.
+        let today = programme::time::today_in_stockholm(chrono::Utc::now());
+        let demo = programme::demo::edition_for(today);
+        config.edition_starts_on = Some(demo.starts_on + chrono::Days::new(14));
+        let restarted = server::start(config).await.unwrap();
+        wait_for_text(&c, "h1", "Anmälan behöver ändras").await;
+        wait_for_text(&c, "main", "Välj en dag under Innovationsveckan.").await;
+        assert_accessible(&c, "a refused registration").await;
+        assert!(
+            admin_list(&c, None)
+                .await
+                .iter()
+                .all(|a| a["title"] != TITLE),
+            "nothing stored"
+        );
+
+        c.find(Locator::LinkText("Ändra anmälan"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_step(&c, "Granska och skicka").await;
+        wait_for_text(&c, ".error-summary", "Välj en dag under Innovationsveckan.").await;
+        c.find(Locator::LinkText("Välj en dag under Innovationsveckan."))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_step(&c, "Tid och plats").await;
+        // The server's reason stays beside the field it is about.
+        wait_for_text(&c, "main", "Välj en dag under Innovationsveckan.").await;
+        restarted.stop().await;
+    })
+    .await;
+}
