@@ -17,10 +17,19 @@ function pageFor(path) {
 }
 
 self.addEventListener("install", (event) => {
+    // One page after the other: each keeps the files of both pages it has seen,
+    // so the second must not start before the first is stored.
     event.waitUntil(
-        Promise.all(PAGES.map((page) => fetch(page, { cache: "no-cache" }).then((r) => keepPage(page, r))))
-            .catch(() => undefined)
-            .then(() => self.skipWaiting()),
+        (async () => {
+            for (const page of PAGES) {
+                try {
+                    await keepPage(page, await fetch(page, { cache: "no-cache" }));
+                } catch (_) {
+                    // Kept on the next visit.
+                }
+            }
+            await self.skipWaiting();
+        })(),
     );
 });
 
@@ -36,7 +45,8 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
     const request = event.request;
     const url = new URL(request.url);
-    if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
+    const api = url.pathname === "/api" || url.pathname.startsWith("/api/");
+    if (request.method !== "GET" || url.origin !== self.location.origin || api) {
         return;
     }
     if (request.mode === "navigate") {
@@ -46,12 +56,12 @@ self.addEventListener("fetch", (event) => {
     }
 });
 
-// A page: fresh from the server when it answers, the kept copy when it does not.
+// A page: fresh from the server when it answers, the kept copy when it does
+// not (or when a proxy in front of it answers for it with an error page).
 async function page(event, key) {
+    let response;
     try {
-        const response = await fetch(event.request);
-        event.waitUntil(keepPage(key, response.clone()));
-        return response;
+        response = await fetch(event.request);
     } catch (error) {
         const kept = await caches.match(key);
         if (kept) {
@@ -59,6 +69,11 @@ async function page(event, key) {
         }
         throw error;
     }
+    if (response.status >= 500) {
+        return (await caches.match(key)) || response;
+    }
+    event.waitUntil(keepPage(key, response.clone()));
+    return response;
 }
 
 // The build's files have their content hash in their names: a kept copy is

@@ -95,6 +95,8 @@ impl Outbox {
         }
         DELIVERING.set(true);
         AGAIN.set(false);
+        // Room may have been made in local storage since the last round.
+        store::flush_memory();
         let outbox = *self;
         leptos::task::spawn_local(async move {
             let mut next_retry: Option<u32> = None;
@@ -139,6 +141,9 @@ impl Outbox {
                         OutboxState::Refused { status, response }
                     }
                 };
+                // Delivered meanwhile by another tab or the other app: nothing
+                // to bring back.
+                store::outbox_body(&entry.id)?;
                 let updated = OutboxEntry {
                     state: state.clone(),
                     ..entry.clone()
@@ -174,7 +179,10 @@ impl Outbox {
                 self.health,
             );
         }
-        store::forget_delivered(draft_id);
+        // Until the record is in local storage, the answer stays too.
+        if store::sent_is_stored(draft_id) {
+            store::forget_delivered(draft_id);
+        }
     }
 
     /// Tries again after a pause that grows with the failures: 5 s, 10 s, 20 s,

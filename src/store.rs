@@ -29,6 +29,31 @@ thread_local! {
     static MEMORY: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
 }
 
+/// Whether everything written has reached local storage.
+fn memory_is_empty() -> bool {
+    MEMORY.with(|m| m.borrow().is_empty())
+}
+
+/// Tries again to move what is kept in memory into local storage (room may
+/// have been made since). Returns whether everything is there now.
+pub fn flush_memory() -> bool {
+    let Some(storage) = local() else {
+        return memory_is_empty();
+    };
+    let pending: Vec<(String, String)> = MEMORY.with(|m| {
+        m.borrow()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    });
+    for (key, value) in pending {
+        if storage.set_item(&key, &value).is_ok() {
+            MEMORY.with(|m| m.borrow_mut().remove(&key));
+        }
+    }
+    memory_is_empty()
+}
+
 /// Local storage, if the browser gives access to it (it may still refuse
 /// writes, when full).
 fn local() -> Option<web_sys::Storage> {
@@ -122,9 +147,12 @@ impl StorageHealth {
         expect_context::<StorageHealth>()
     }
 
-    fn record(&self, persisted: bool) {
-        if self.0.get_untracked() != persisted {
-            self.0.set(persisted);
+    /// Notes how things stand after a write: well only while nothing waits in
+    /// memory for local storage to take it.
+    fn record(&self, _persisted: bool) {
+        let healthy = memory_is_empty();
+        if self.0.get_untracked() != healthy {
+            self.0.set(healthy);
         }
     }
 }
@@ -164,6 +192,13 @@ pub fn load_draft(id: &str) -> Result<Option<Draft>, DraftProblem> {
 }
 
 fn keep_aside(key: &str, text: &str) {
+    // Already kept (it could not be removed, storage being full): once is enough.
+    let already = keys_with(KEPT_PREFIX)
+        .iter()
+        .any(|k| k.ends_with(&format!(".{key}")) && read(k).as_deref() == Some(text));
+    if already {
+        return;
+    }
     let kept = format!("{KEPT_PREFIX}{}.{key}", now_ms());
     if write_raw(&kept, text) {
         remove(key);
@@ -326,18 +361,24 @@ pub fn remove_outbox(id: &str) {
     remove(&format!("{OUTBOX_STATE_PREFIX}{id}"));
 }
 
-/// Records the server's acceptance of a registration and lets the draft and
-/// the outbox entry go. The registration app turns it into a [`SentRecord`]
+/// Records the server's acceptance of a registration and, once that is in
+/// local storage, lets the draft and the outbox entry go. If it cannot be
+/// stored (storage full), both stay: the next send is a replay that brings the
+/// same answer back. The registration app turns it into a [`SentRecord`]
 /// ([`delivered`]).
 pub fn mark_delivered(id: &str, accepted: &crate::api::Accepted) {
-    write(&format!("{DELIVERED_PREFIX}{id}"), accepted);
-    remove(&format!("{OUTBOX_PREFIX}{id}"));
-    delete_draft(id);
+    if write(&format!("{DELIVERED_PREFIX}{id}"), accepted) {
+        remove(&format!("{OUTBOX_PREFIX}{id}"));
+        delete_draft(id);
+    }
 }
 
-/// Whether a registration from this draft has been accepted by the server.
-pub fn was_sent(id: &str) -> bool {
-    sent(id).is_some() || read(&format!("{DELIVERED_PREFIX}{id}")).is_some()
+/// Whether a registration from this draft is on its way or has been accepted:
+/// the draft is then no longer to be changed or sent from a form.
+pub fn is_sent_or_queued(id: &str) -> bool {
+    sent(id).is_some()
+        || read(&format!("{DELIVERED_PREFIX}{id}")).is_some()
+        || outbox_body(id).is_some()
 }
 
 /// Accepted registrations not yet kept as sent records: (draft id, the
@@ -383,6 +424,13 @@ impl SentRecord {
 
 pub fn save_sent(record: &SentRecord, health: StorageHealth) {
     health.record(write(&format!("{SENT_PREFIX}{}", record.draft_id), record));
+}
+
+/// Whether a sent record has reached local storage (not only memory).
+pub fn sent_is_stored(draft_id: &str) -> bool {
+    let key = format!("{SENT_PREFIX}{draft_id}");
+    MEMORY.with(|m| !m.borrow().contains_key(&key))
+        && local().is_some_and(|s| s.get_item(&key).ok().flatten().is_some())
 }
 
 pub fn sent(draft_id: &str) -> Option<SentRecord> {

@@ -712,3 +712,28 @@ async fn a_registration_the_server_refuses_comes_back_to_the_form_with_its_reaso
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn a_draft_open_in_two_tabs_shows_the_latest_text_in_both() {
+    in_browser(with_admin, |c, base| async move {
+        start_and_fill_organisers(&c, &base).await;
+        press_button(&c, "Spara och fortsätt").await;
+        wait_for_step(&c, "Aktivitet").await;
+        fill_activity(&c).await;
+        let step_url = c.current_url().await.unwrap();
+        let first = c.window().await.unwrap();
+        let second = c.new_window(true).await.unwrap().handle;
+        c.switch_to_window(second).await.unwrap();
+        c.goto(step_url.as_str()).await.unwrap();
+        wait_for_step(&c, "Aktivitet").await;
+        assert_eq!(value_of_id(&c, "title").await, TITLE);
+        type_into(&c, "Titel", "Ändrad i den andra fliken").await;
+        c.switch_to_window(first).await.unwrap();
+        eventually("the first tab to show the other tab's text", || async {
+            Ok(value_of_id(&c, "title").await == "Ändrad i den andra fliken")
+        })
+        .await;
+    })
+    .await;
+}

@@ -192,6 +192,9 @@ impl DraftSaver {
     /// Records a change and saves it after a short pause in typing.
     fn changed(&self, form: DraftForm) {
         let mut state = self.lock();
+        if state.draft.form == form {
+            return; // taken from another tab, or nothing new
+        }
         state.draft.form = form;
         state.draft.updated_at = store::now_ms();
         state.dirty = true;
@@ -214,6 +217,17 @@ impl DraftSaver {
         self.flush();
     }
 
+    /// Takes the draft as another tab saved it, unless this tab has changes
+    /// of its own still to save. Returns the form to show, if taken.
+    fn reload(&self, draft: Draft) -> Option<DraftForm> {
+        let mut state = self.lock();
+        if state.dirty || state.draft == draft {
+            return None;
+        }
+        state.draft = draft;
+        Some(state.draft.form.clone())
+    }
+
     fn flush(&self) {
         let mut state = self.lock();
         if let Some(timer) = state.timer.take() {
@@ -221,7 +235,7 @@ impl DraftSaver {
         }
         if state.dirty {
             state.dirty = false;
-            if store::was_sent(&state.draft.id) {
+            if store::is_sent_or_queued(&state.draft.id) {
                 self.sent_elsewhere.try_set(true);
             } else {
                 store::save_draft(&state.draft, self.health);
@@ -267,7 +281,7 @@ pub fn WizardPage() -> impl IntoView {
                     Ok(Some(draft)) => {
                         view! { <Wizard draft step edition /> }.into_any()
                     }
-                    Ok(None) if store::was_sent(&id) => {
+                    Ok(None) if store::is_sent_or_queued(&id) => {
                         view! { <SentStatus draft_id=id /> }.into_any()
                     }
                     Ok(None) => view! { <DraftMissing /> }.into_any(),
@@ -408,6 +422,28 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
         });
     }
 
+    {
+        // Another tab saved this draft: show its text here too (unless this
+        // tab has typing of its own still to save, which then wins).
+        let saver = saver.clone();
+        let key_suffix = format!(".{draft_id}");
+        let other_tab = window_event_listener(leptos::ev::storage, move |event| {
+            let ours = event
+                .key()
+                .is_some_and(|k| k.starts_with("iv.v1.draft.") && k.ends_with(&key_suffix));
+            if !ours {
+                return;
+            }
+            let id = key_suffix.trim_start_matches('.');
+            if let Ok(Some(draft)) = store::load_draft(id)
+                && let Some(newer) = saver.reload(draft)
+            {
+                form.try_set(newer);
+            }
+        });
+        on_cleanup(move || other_tab.remove());
+    }
+
     use_page_title(move || {
         let title = step.get().map_or("Anmäl en aktivitet", Step::title);
         if errors.with(FieldErrors::is_empty) {
@@ -445,6 +481,11 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
             } else {
                 errors.set(found);
             }
+            return;
+        }
+        if store::is_sent_or_queued(&id_for_submit) {
+            // Sent from another tab meanwhile: show where it stands.
+            navigate(&sent_path(&id_for_submit), Default::default());
             return;
         }
         match form.with_untracked(|f| f.to_submission(&edition, now)) {
@@ -929,6 +970,7 @@ pub fn SentPage() -> impl IntoView {
 #[component]
 fn SentStatus(draft_id: String) -> impl IntoView {
     let outbox = Outbox::use_context();
+    let health = StorageHealth::use_context();
     let id = draft_id.clone();
     let state = Memo::new(move |_| {
         outbox.track();
@@ -962,6 +1004,7 @@ fn SentStatus(draft_id: String) -> impl IntoView {
     };
     view! {
         <p class="visually-hidden" role="status">{announcement}</p>
+        <StorageWarning />
         {move || match state.get() {
             Some(Ok(record)) => {
                 let link = format!("{}{}", window().location().origin().unwrap_or_default(), record.edit_path());
@@ -1017,8 +1060,13 @@ fn SentStatus(draft_id: String) -> impl IntoView {
                         </p>
                         {last_error.map(|e| view! { <p>{e}</p> })}
                         <p>
-                            "Den ligger sparad i den här webbläsaren och skickas automatiskt så snart det går, "
-                            "också om du stänger sidan och öppnar den igen senare. Den skickas bara en gång."
+                            {if health.0.get() {
+                                "Den ligger sparad i den här webbläsaren och skickas automatiskt så snart det går, \
+                                 också om du stänger sidan och öppnar den igen senare. Den skickas bara en gång."
+                            } else {
+                                "Den skickas automatiskt så snart det går, men bara medan sidan är öppen: \
+                                 webbläsaren låter oss inte spara den. Stäng inte sidan förrän anmälan är skickad."
+                            }}
                         </p>
                     </div>
                     <button type="button" class="button button--secondary" on:click=retry>"Försök skicka nu"</button>
