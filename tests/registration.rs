@@ -341,6 +341,11 @@ async fn reloading_mid_wizard_keeps_every_field_and_the_step() {
         c.forward().await.unwrap();
         wait_for_step(&c, "Aktivitet").await;
         assert_eq!(value_of_id(&c, "title").await, TITLE);
+        // A step the wizard does not have leads to the draft's own step.
+        let unknown = step_url.as_str().replace("/aktivitet", "/betalning");
+        c.goto(&unknown).await.unwrap();
+        wait_for_step(&c, "Aktivitet").await;
+        assert_eq!(c.current_url().await.unwrap(), step_url);
     })
     .await;
 }

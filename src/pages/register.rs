@@ -8,7 +8,8 @@ use std::time::Duration;
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
+use leptos_router::NavigateOptions;
+use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::{use_navigate, use_params_map};
 use programme::draft::{Draft, DraftForm, OrganiserInput, Step};
 use programme::submission::{LANGUAGES, language_name};
@@ -251,6 +252,7 @@ pub fn WizardPage() -> impl IntoView {
     let draft_id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let step =
         Memo::new(move |_| params.with(|p| p.get("step").and_then(|slug| Step::from_slug(&slug))));
+    let known_step = Memo::new(move |_| step.with(Option::is_some));
     let edition = use_edition();
     let data = EditionResource::use_context();
     view! {
@@ -268,8 +270,20 @@ pub fn WizardPage() -> impl IntoView {
                     }
                     EditionState::Ready(_) => {}
                 }
-                if step.with_untracked(Option::is_none) {
-                    return view! { <super::NotFoundPage /> }.into_any();
+                if !known_step.get() {
+                    // An address with a step this version does not have: the
+                    // draft's own step, if there is a draft.
+                    return match store::load_draft(&id) {
+                        Ok(Some(draft)) => {
+                            let options = NavigateOptions {
+                                replace: true,
+                                ..Default::default()
+                            };
+                            view! { <Redirect path=step_path(&id, draft.step) options /> }
+                                .into_any()
+                        }
+                        _ => view! { <super::NotFoundPage /> }.into_any(),
+                    };
                 }
                 if let Some(entry) = store::outbox_entry(&id)
                     && matches!(entry.state, OutboxState::Waiting { .. })
