@@ -166,6 +166,14 @@ async fn fill_activity(c: &Client) {
     tick(c, "Medarbetare i offentlig sektor").await;
 }
 
+/// A new registration filled as far as the activity step, which is left filled in.
+async fn fill_to_the_activity_step(c: &Client, base: &str) {
+    start_and_fill_organisers(c, base).await;
+    press_button(c, "Spara och fortsätt").await;
+    wait_for_step(c, "Aktivitet").await;
+    fill_activity(c).await;
+}
+
 async fn fill_time_and_place(c: &Client) {
     // The first day of the week (the demo edition is always weeks ahead).
     field(c, "Dag").await.select_by_index(1).await.unwrap();
@@ -309,10 +317,7 @@ async fn a_new_organiser_registers_an_activity_that_is_in_the_programme_once_app
 #[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
 async fn reloading_mid_wizard_keeps_every_field_and_the_step() {
     in_browser(with_admin, |c, base| async move {
-        start_and_fill_organisers(&c, &base).await;
-        press_button(&c, "Spara och fortsätt").await;
-        wait_for_step(&c, "Aktivitet").await;
-        fill_activity(&c).await;
+        fill_to_the_activity_step(&c, &base).await;
         let step_url = c.current_url().await.unwrap();
         // Straight after typing: the save must not wait for a pause.
         c.refresh().await.unwrap();
@@ -354,9 +359,7 @@ async fn reloading_mid_wizard_keeps_every_field_and_the_step() {
 #[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
 async fn a_draft_survives_closing_the_app_and_can_be_deleted() {
     in_browser(with_admin, |c, base| async move {
-        start_and_fill_organisers(&c, &base).await;
-        press_button(&c, "Spara och fortsätt").await;
-        wait_for_step(&c, "Aktivitet").await;
+        fill_to_the_activity_step(&c, &base).await;
         type_into(&c, "Titel", "Utkast som ska finnas kvar").await;
         // Close the app: leave it for another site, then open it anew.
         c.goto("about:blank").await.unwrap();
@@ -641,10 +644,7 @@ async fn a_waiting_registration_is_sent_when_the_programme_is_opened_next() {
 #[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
 async fn when_storage_fills_up_the_saved_drafts_stay_and_new_text_is_kept() {
     in_browser(with_admin, |c, base| async move {
-        start_and_fill_organisers(&c, &base).await;
-        press_button(&c, "Spara och fortsätt").await;
-        wait_for_step(&c, "Aktivitet").await;
-        fill_activity(&c).await;
+        fill_to_the_activity_step(&c, &base).await;
         type_into(&c, "Titel", "Sparat före").await;
         let step_url = c.current_url().await.unwrap();
         // From now on local storage is full: it reads, but takes no writes.
@@ -722,10 +722,7 @@ async fn a_registration_the_server_refuses_comes_back_to_the_form_with_its_reaso
 #[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
 async fn a_draft_open_in_two_tabs_shows_the_latest_text_in_both() {
     in_browser(with_admin, |c, base| async move {
-        start_and_fill_organisers(&c, &base).await;
-        press_button(&c, "Spara och fortsätt").await;
-        wait_for_step(&c, "Aktivitet").await;
-        fill_activity(&c).await;
+        fill_to_the_activity_step(&c, &base).await;
         let step_url = c.current_url().await.unwrap();
         let first = c.window().await.unwrap();
         let second = c.new_window(true).await.unwrap().handle;
