@@ -35,10 +35,10 @@ fn memory_is_empty() -> bool {
 }
 
 /// Tries again to move what is kept in memory into local storage (room may
-/// have been made since). Returns whether everything is there now.
-pub fn flush_memory() -> bool {
+/// have been made since).
+pub fn flush_memory() {
     let Some(storage) = local() else {
-        return memory_is_empty();
+        return;
     };
     let pending: Vec<(String, String)> = MEMORY.with(|m| {
         m.borrow()
@@ -51,7 +51,6 @@ pub fn flush_memory() -> bool {
             MEMORY.with(|m| m.borrow_mut().remove(&key));
         }
     }
-    memory_is_empty()
 }
 
 /// Local storage, if the browser gives access to it (it may still refuse
@@ -149,7 +148,7 @@ impl StorageHealth {
 
     /// Notes how things stand after a write: well only while nothing waits in
     /// memory for local storage to take it.
-    fn record(&self, _persisted: bool) {
+    fn refresh(&self) {
         let healthy = memory_is_empty();
         if self.0.get_untracked() != healthy {
             self.0.set(healthy);
@@ -165,7 +164,8 @@ impl Default for StorageHealth {
 
 /// Saves a draft and notes whether it reached local storage.
 pub fn save_draft(draft: &Draft, health: StorageHealth) {
-    health.record(write(&format!("{DRAFT_PREFIX}{}", draft.id), draft));
+    write(&format!("{DRAFT_PREFIX}{}", draft.id), draft);
+    health.refresh();
 }
 
 /// A stored draft that cannot be used, kept aside under its own key.
@@ -292,15 +292,14 @@ pub fn save_outbox(entry: &OutboxEntry, health: StorageHealth) {
         state: entry.state.clone(),
     };
     let body_key = format!("{OUTBOX_PREFIX}{}", entry.id);
-    let body_saved = match entry.state {
-        OutboxState::Waiting { .. } => write_raw(&body_key, &entry.body),
-        OutboxState::Refused { .. } => {
-            remove(&body_key);
-            true
+    match entry.state {
+        OutboxState::Waiting { .. } => {
+            write_raw(&body_key, &entry.body);
         }
-    };
-    let meta_saved = write(&format!("{OUTBOX_STATE_PREFIX}{}", entry.id), &meta);
-    health.record(body_saved && meta_saved);
+        OutboxState::Refused { .. } => remove(&body_key),
+    }
+    write(&format!("{OUTBOX_STATE_PREFIX}{}", entry.id), &meta);
+    health.refresh();
 }
 
 pub fn outbox_entry(id: &str) -> Option<OutboxEntry> {
@@ -423,7 +422,8 @@ impl SentRecord {
 }
 
 pub fn save_sent(record: &SentRecord, health: StorageHealth) {
-    health.record(write(&format!("{SENT_PREFIX}{}", record.draft_id), record));
+    write(&format!("{SENT_PREFIX}{}", record.draft_id), record);
+    health.refresh();
 }
 
 /// Whether a sent record has reached local storage (not only memory).

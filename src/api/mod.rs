@@ -53,18 +53,16 @@ fn request(path: &str) -> wasm_bindgen_futures::JsFuture {
     wasm_bindgen_futures::JsFuture::from(window().fetch_with_str(&format!("/api{path}")))
 }
 
-/// Reads a started request's JSON; every non-2xx answer becomes an [`ApiError`].
-async fn read_json<T: DeserializeOwned>(
+/// Waits for a started request's answer and reads its body as text: `None` when
+/// no answer came (offline, server down, aborted); the text is `None` when the
+/// body was cut off on the way.
+async fn answer(
     pending: wasm_bindgen_futures::JsFuture,
-) -> Result<T, ApiError> {
+) -> Option<(web_sys::Response, Option<String>)> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
-    let response = pending
-        .await
-        .map_err(|_| ApiError::Network)?
-        .dyn_into::<web_sys::Response>()
-        .map_err(|_| ApiError::Network)?;
+    let response = pending.await.ok()?.dyn_into::<web_sys::Response>().ok()?;
     let text = match response.text() {
         Ok(promise) => JsFuture::from(promise)
             .await
@@ -72,6 +70,14 @@ async fn read_json<T: DeserializeOwned>(
             .and_then(|t| t.as_string()),
         Err(_) => None,
     };
+    Some((response, text))
+}
+
+/// Reads a started request's JSON; every non-2xx answer becomes an [`ApiError`].
+async fn read_json<T: DeserializeOwned>(
+    pending: wasm_bindgen_futures::JsFuture,
+) -> Result<T, ApiError> {
+    let (response, text) = answer(pending).await.ok_or(ApiError::Network)?;
     if !response.ok() {
         let message = text
             .and_then(|t| serde_json::from_str::<ErrorBody>(&t).ok())
@@ -260,7 +266,6 @@ const SUBMIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// activity, never a second one. Only an answer that reads as an [`Accepted`]
 /// counts as sent (a proxy's page with status 200 does not).
 pub async fn submit(key: &str, body: &str) -> Result<Accepted, SubmitError> {
-    use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
     let offline = || {
@@ -282,19 +287,9 @@ pub async fn submit(key: &str, body: &str) -> Result<Accepted, SubmitError> {
         init.set_signal(Some(&controller.signal()));
         set_timeout(move || controller.abort(), SUBMIT_TIMEOUT);
     }
-    let response = JsFuture::from(window().fetch_with_str_and_init("/api/activities", &init))
-        .await
-        .map_err(|_| offline())?
-        .dyn_into::<web_sys::Response>()
-        .map_err(|_| offline())?;
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string()),
-        Err(_) => None,
-    }
-    .ok_or_else(offline)?;
+    let pending = JsFuture::from(window().fetch_with_str_and_init("/api/activities", &init));
+    let (response, text) = answer(pending).await.ok_or_else(offline)?;
+    let text = text.ok_or_else(offline)?;
     let status = response.status();
     let later = || {
         SubmitError::Retry(format!(

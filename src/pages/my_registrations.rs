@@ -77,6 +77,16 @@ fn DeleteWithConfirmation(
     }
 }
 
+/// One part of the page: its heading and its list.
+fn headed_list(heading: &'static str, items: impl IntoView) -> impl IntoView {
+    view! {
+        <section>
+            <h2>{heading}</h2>
+            <ul class="draft-list">{items}</ul>
+        </section>
+    }
+}
+
 /// `/utkast`.
 #[component]
 pub fn MyRegistrationsPage() -> impl IntoView {
@@ -179,12 +189,7 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                                 }
                             })
                             .collect_view();
-                        view! {
-                            <section>
-                                <h2>"Inte skickade än"</h2>
-                                <ul class="draft-list">{items}</ul>
-                            </section>
-                        }
+                        headed_list("Inte skickade än", items)
                     })}
                     {(!drafts.is_empty()).then(|| {
                         let items = drafts
@@ -219,12 +224,7 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                                 }
                             })
                             .collect_view();
-                        view! {
-                            <section>
-                                <h2>"Utkast"</h2>
-                                <ul class="draft-list">{items}</ul>
-                            </section>
-                        }
+                        headed_list("Utkast", items)
                     })}
                     {(!sent.is_empty()).then(|| {
                         let items = sent
@@ -238,12 +238,7 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                                 }
                             })
                             .collect_view();
-                        view! {
-                            <section>
-                                <h2>"Skickade anmälningar"</h2>
-                                <ul class="draft-list">{items}</ul>
-                            </section>
-                        }
+                        headed_list("Skickade anmälningar", items)
                     })}
                 }
             }}
