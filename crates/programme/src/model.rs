@@ -263,6 +263,10 @@ pub struct Activity {
     pub contact: Contact,
     pub signup_url: Option<String>,
     pub accessibility: Accessibility,
+    /// Why the organiser called the activity off, when they said (shown with
+    /// "Inställd").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_reason: Option<String>,
 }
 
 impl Activity {

@@ -28,6 +28,8 @@ pub mod limits {
     pub const ORGANISERS: usize = 10;
     /// The operator's reason for rejecting an activity, shown to its organiser.
     pub const REVIEW_NOTE: usize = 1_000;
+    /// The organiser's reason for cancelling an activity, shown in the programme.
+    pub const CANCELLATION_REASON: usize = 1_000;
     /// The longest an activity may last.
     pub const HOURS: i64 = 12;
 }
@@ -475,6 +477,7 @@ impl Submission {
             contact: self.contact,
             signup_url: self.signup_url,
             accessibility: self.accessibility,
+            cancellation_reason: None,
         }
     }
 }
