@@ -14,6 +14,10 @@ use crate::time::stockholm;
 /// How many activities the demo edition has.
 pub const DEMO_ACTIVITY_COUNT: usize = 180;
 
+/// The index of the digital activity that opens the week (Monday 08.00), so
+/// the first screen of the programme always shows a digital one.
+const FIRST_DIGITAL: usize = 42;
+
 /// SplitMix64: small, fast and the same on every platform.
 struct Rng(u64);
 
@@ -406,17 +410,24 @@ fn activity(rng: &mut Rng, monday: NaiveDate, index: usize) -> Activity {
         rng.next() & 0xFFF,
         rng.next() & 0xFFFF_FFFF_FFFF
     );
-    let format = match rng.below(100) {
-        0..=32 => ActivityFormat::Digital,
-        33..=44 => ActivityFormat::Hybrid,
-        _ => ActivityFormat::Physical,
-    };
-    // The first activities visit every län in turn, so all 21 are in the programme.
+    // The first activities are fixed in kind, so every demo week has what the
+    // filters need whatever the seed: each län one activity on site and one
+    // hybrid (hosted by a kommun), and one digital at the very start of the
+    // week. The rest are drawn, about a third of the whole programme digital.
     let counties = regions::counties();
-    let county = if index < counties.len() {
-        &counties[index]
-    } else {
-        rng.pick(counties)
+    let roll = rng.below(100);
+    let (format, county) = match index {
+        i if i < counties.len() => (ActivityFormat::Physical, &counties[i]),
+        i if i < 2 * counties.len() => (ActivityFormat::Hybrid, &counties[i - counties.len()]),
+        i if i == FIRST_DIGITAL => (ActivityFormat::Digital, rng.pick(counties)),
+        _ => {
+            let format = match roll {
+                0..=42 => ActivityFormat::Digital,
+                43..=50 => ActivityFormat::Hybrid,
+                _ => ActivityFormat::Physical,
+            };
+            (format, rng.pick(counties))
+        }
     };
     let municipality: &Municipality = rng.pick(regions::municipalities_in(county.code));
 
@@ -441,7 +452,14 @@ fn activity(rng: &mut Rng, monday: NaiveDate, index: usize) -> Activity {
         audiences.push(Audience::Staff);
     }
 
-    let host = match rng.below(100) {
+    let host_roll = rng.below(100);
+    // The hybrid ones of every län are hosted by a kommun there.
+    let host_roll = if format == ActivityFormat::Hybrid && index < 2 * counties.len() {
+        0
+    } else {
+        host_roll
+    };
+    let host = match host_roll {
         0..=49 => Organiser {
             name: municipality.organisation_name(),
             kind: OrganiserKind::Municipality,
@@ -480,10 +498,18 @@ fn activity(rng: &mut Rng, monday: NaiveDate, index: usize) -> Activity {
         }
     }
 
-    let day = monday + Duration::days(rng.below(5) as i64);
+    // The first five are one on each day, so no day of the week is empty.
+    let day_roll = rng.below(5);
+    let day_index = if index < 5 { index } else { day_roll };
+    let day = monday + Duration::days(day_index as i64);
     debug_assert!(day.weekday() != Weekday::Sat && day.weekday() != Weekday::Sun);
-    let start_hour = 8 + rng.below(11) as u32;
-    let start_minute = [0, 0, 15, 30][rng.below(4)];
+    let (hour_roll, minute_roll) = (rng.below(11) as u32, rng.below(4));
+    let (start_hour, start_minute) = if index == FIRST_DIGITAL {
+        (8, 0)
+    } else {
+        (8 + hour_roll, [0, 0, 15, 30][minute_roll])
+    };
+    let day = if index == FIRST_DIGITAL { monday } else { day };
     let start = NaiveTime::from_hms_opt(start_hour, start_minute, 0).expect("valid time");
     let duration = Duration::minutes(*rng.pick(DURATIONS_MIN));
     let starts_at = stockholm(day, start);
@@ -611,6 +637,8 @@ fn activity(rng: &mut Rng, monday: NaiveDate, index: usize) -> Activity {
         contact,
         signup_url,
         accessibility,
+        cancellation_reason: (status == ActivityStatus::Cancelled)
+            .then(|| "Föreläsaren är sjuk. Vi återkommer med ett nytt datum.".to_owned()),
     }
 }
 
@@ -688,6 +716,107 @@ mod tests {
             assert!(a.ends_at > a.starts_at);
             assert!(!a.themes.is_empty() && !a.audiences.is_empty());
         }
+    }
+
+    /// What the browser tests count on finding in whatever demo week the
+    /// server makes, checked for one generated week.
+    fn check_what_the_tests_rely_on(edition: &Edition) -> Result<(), String> {
+        use crate::filter::{Programme, ProgrammeFilter};
+        let all = activities(edition.starts_on, DEMO_ACTIVITY_COUNT);
+        let week = edition.starts_on;
+        let ids: HashSet<_> = all.iter().map(|a| a.id.as_str()).collect();
+        if ids.len() != all.len() {
+            return Err(format!("{week}: ids repeat"));
+        }
+        for day in edition.days() {
+            if !all
+                .iter()
+                .any(|a| to_stockholm(&a.starts_at).date_naive() == day)
+            {
+                return Err(format!("{week}: nothing on {day}"));
+            }
+        }
+        let programme = Programme::new(all.clone());
+        let count = |filter: ProgrammeFilter| programme.filter(&filter).len();
+        for county in regions::counties() {
+            let region = Some(county.code.to_owned());
+            let on_site = count(ProgrammeFilter {
+                format: Some(ActivityFormat::Physical),
+                region: region.clone(),
+                ..Default::default()
+            });
+            let digital_there = count(ProgrammeFilter {
+                format: Some(ActivityFormat::Digital),
+                region,
+                ..Default::default()
+            });
+            if on_site == 0 || digital_there == 0 {
+                return Err(format!(
+                    "{week}: län {} has {on_site} on site, {digital_there} hybrid",
+                    county.code
+                ));
+            }
+        }
+        // The first screen (20 cards) shows a digital one.
+        let first_screen = &programme.activities()[..20];
+        if !first_screen
+            .iter()
+            .any(|a| a.format == ActivityFormat::Digital)
+        {
+            return Err(format!("{week}: no digital activity on the first screen"));
+        }
+        // The keyboard test types "kommun" and picks digital.
+        let kommun_digital = count(ProgrammeFilter {
+            q: Some("kommun".into()),
+            format: Some(ActivityFormat::Digital),
+            ..Default::default()
+        });
+        if kommun_digital == 0 || kommun_digital == all.len() {
+            return Err(format!("{week}: {kommun_digital} digital with kommun"));
+        }
+        // A search for the town of the first activity on site narrows the list.
+        let town = all
+            .iter()
+            .find_map(|a| a.venue.as_ref().map(|v| v.city.clone()))
+            .ok_or(format!("{week}: nothing on site"))?;
+        let in_town = count(ProgrammeFilter {
+            q: Some(town.clone()),
+            ..Default::default()
+        });
+        if in_town == 0 || in_town == all.len() {
+            return Err(format!("{week}: {in_town} match {town}"));
+        }
+        let cancelled = all.iter().filter(|a| a.is_cancelled()).count();
+        if !(2..=10).contains(&cancelled) {
+            return Err(format!("{week}: {cancelled} cancelled"));
+        }
+        let digital = all
+            .iter()
+            .filter(|a| a.format == ActivityFormat::Digital)
+            .count();
+        if !(40..=80).contains(&digital) {
+            return Err(format!("{week}: {digital} digital"));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn every_demo_week_from_2026_to_2029_has_what_the_browser_tests_rely_on() {
+        // Regression: the axe test filtered on a hybrid activity in län 14,
+        // which the week of 2026-12-01 happened not to have.
+        let mut today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(2029, 12, 31).unwrap();
+        let mut weeks = 0;
+        let mut problems = Vec::new();
+        while today <= end {
+            if let Err(problem) = check_what_the_tests_rely_on(&edition_for(today)) {
+                problems.push(problem);
+            }
+            today += Duration::weeks(1);
+            weeks += 1;
+        }
+        assert!(weeks >= 208, "{weeks} weeks checked");
+        assert!(problems.is_empty(), "{problems:#?}");
     }
 
     #[test]
