@@ -6,10 +6,10 @@ use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Accessibility, AccessibilityFeature, ActivityFormat, Audience, Contact, Online, Organiser,
-    OrganiserKind, Theme, Venue,
+    Accessibility, AccessibilityFeature, Activity, ActivityFormat, Audience, Contact, Online,
+    Organiser, OrganiserKind, Theme, Venue,
 };
-use crate::submission::{ErrorCode, FieldErrors, Submission};
+use crate::submission::{ErrorCode, FieldErrors, Submission, limits};
 use crate::{Edition, time};
 
 /// The version of the stored draft format. A draft of another version is not
@@ -194,6 +194,22 @@ pub struct Draft {
     pub updated_at: i64,
     #[serde(default)]
     pub form: DraftForm,
+    /// Set when the draft changes an activity already sent, rather than
+    /// registering a new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditOf>,
+}
+
+/// The sent activity a draft changes: sending it is a `PUT` with the
+/// organiser's edit token, based on the version the draft started from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditOf {
+    /// The activity's id on the server.
+    pub activity_id: String,
+    /// The private edit token (the key of the edit link).
+    pub token: String,
+    /// The activity's version when the draft was made (`If-Match`).
+    pub version: u64,
 }
 
 /// Why a stored draft cannot be used as it is.
@@ -203,6 +219,10 @@ pub enum DraftProblem {
     Corrupt(String),
     #[error("the draft has format version {0}, this app reads version {DRAFT_VERSION}")]
     OtherVersion(u32),
+    /// Written by a newer version of the app (a tab left open across a
+    /// deploy reads it): it is left exactly as it is, for the newer app.
+    #[error("the draft has format version {0}, newer than this app's {DRAFT_VERSION}")]
+    NewerVersion(u32),
 }
 
 impl Draft {
@@ -213,7 +233,13 @@ impl Draft {
             step: Step::Organiser,
             updated_at: now_ms,
             form: DraftForm::default(),
+            edit: None,
         }
+    }
+
+    /// Whether sending it changes an activity already sent.
+    pub fn is_edit(&self) -> bool {
+        self.edit.is_some()
     }
 
     pub fn encode(&self) -> String {
@@ -228,6 +254,9 @@ impl Draft {
         }
         let envelope: Envelope =
             serde_json::from_str(text).map_err(|e| DraftProblem::Corrupt(e.to_string()))?;
+        if envelope.version > DRAFT_VERSION {
+            return Err(DraftProblem::NewerVersion(envelope.version));
+        }
         if envelope.version != DRAFT_VERSION {
             return Err(DraftProblem::OtherVersion(envelope.version));
         }
@@ -243,10 +272,11 @@ impl Draft {
     }
 }
 
-/// Reads a clock time the way people write it: "9", "09", "9.30", "09:30", "0930".
+/// Reads a clock time the way people write it: "9", "09", "9.30", "09:30",
+/// "9,30" (what a Swedish phone keyboard offers), "0930".
 pub fn parse_clock(text: &str) -> Option<NaiveTime> {
     let text = text.trim();
-    let (hours, minutes) = match text.split_once(['.', ':']) {
+    let (hours, minutes) = match text.split_once(['.', ':', ',']) {
         Some((h, m)) if m.len() == 2 => (h, m),
         Some(_) => return None,
         None if text.len() <= 2 => (text, "00"),
@@ -263,6 +293,33 @@ pub fn parse_clock(text: &str) -> Option<NaiveTime> {
             .flatten()
     };
     NaiveTime::from_hms_opt(number(hours)?, number(minutes)?, 0)
+}
+
+/// Whether an end time is written as midnight at the end of the day: "24",
+/// "24.00", "24:00", "2400".
+fn is_end_of_day(text: &str) -> bool {
+    matches!(text.trim(), "24" | "24.00" | "24:00" | "24,00" | "2400")
+}
+
+/// The end of an activity that starts at `start` on `day`, from the end time
+/// as typed. An end at or before the start is taken as the next day when that
+/// makes an activity of at most [`limits::HOURS`] (22.00–01.00), so a night
+/// activity can be registered; otherwise it stays on the day, and the rules
+/// say the end is before the start.
+fn end_moment(
+    day: chrono::NaiveDate,
+    start: NaiveTime,
+    end_text: &str,
+) -> Option<DateTime<chrono::FixedOffset>> {
+    let next_day = day.succ_opt()?;
+    if is_end_of_day(end_text) {
+        return Some(time::stockholm(next_day, NaiveTime::MIN));
+    }
+    let end = parse_clock(end_text)?;
+    // NaiveTime subtraction is signed: an end before the start is negative.
+    let span_overnight = (end - start) + chrono::TimeDelta::hours(24);
+    let overnight = end <= start && span_overnight <= chrono::TimeDelta::hours(limits::HOURS);
+    Some(time::stockholm(if overnight { next_day } else { day }, end))
 }
 
 impl DraftForm {
@@ -286,8 +343,7 @@ impl DraftForm {
         if day.is_none() {
             errors.add("day", ErrorCode::Required);
         }
-        let mut clock = |field: &str, text: &str| {
-            let parsed = parse_clock(text);
+        let mut clock = |field: &str, text: &str, parsed: Option<NaiveTime>| {
             if text.trim().is_empty() {
                 errors.add(field, ErrorCode::Required);
             } else if parsed.is_none() {
@@ -295,8 +351,10 @@ impl DraftForm {
             }
             parsed
         };
-        let starts = clock("starts_at", &self.starts_at);
-        let ends = clock("ends_at", &self.ends_at);
+        let starts = clock("starts_at", &self.starts_at, parse_clock(&self.starts_at));
+        let end_clock = parse_clock(&self.ends_at)
+            .or_else(|| is_end_of_day(&self.ends_at).then_some(NaiveTime::MIN));
+        let ends = clock("ends_at", &self.ends_at, end_clock);
         let mut organisers = Vec::new();
         let mut rows = Vec::new();
         for (index, row) in self.organisers.iter().enumerate() {
@@ -315,8 +373,11 @@ impl DraftForm {
                 None => errors.add(format!("organisers[{index}].kind"), ErrorCode::Required),
             }
         }
-        let (Some(format), Some(day), Some(starts), Some(ends)) = (format, day, starts, ends)
-        else {
+        let (Some(format), Some(day), Some(starts), Some(_)) = (format, day, starts, ends) else {
+            return (None, errors, rows);
+        };
+        let Some(ends_at) = end_moment(day, starts, &self.ends_at) else {
+            errors.add("ends_at", ErrorCode::InvalidTime);
             return (None, errors, rows);
         };
         if !errors.is_empty() {
@@ -328,7 +389,7 @@ impl DraftForm {
             summary: self.summary.clone(),
             description: self.description.clone(),
             starts_at: time::stockholm(day, starts),
-            ends_at: time::stockholm(day, ends),
+            ends_at,
             format,
             venue: format.has_venue().then(|| Venue {
                 name: self.venue_name.clone(),
@@ -443,6 +504,105 @@ impl DraftForm {
     }
 }
 
+impl DraftForm {
+    /// The form filled in with a sent activity, to change it in the wizard:
+    /// every answer as the person would have typed it.
+    pub fn from_activity(activity: &Activity, submitter_email: &str) -> DraftForm {
+        let start = time::to_stockholm(&activity.starts_at);
+        let end = time::to_stockholm(&activity.ends_at);
+        let venue = activity.venue.clone();
+        let online = activity.online.clone();
+        let keys = |keys: Vec<&str>| keys.into_iter().map(str::to_owned).collect();
+        DraftForm {
+            organisers: activity
+                .organisers
+                .iter()
+                .map(|o| OrganiserInput {
+                    name: o.name.clone(),
+                    kind: o.kind.key().to_owned(),
+                })
+                .collect(),
+            title: activity.title.clone(),
+            summary: activity.summary.clone(),
+            description: activity.description.clone(),
+            themes: keys(activity.themes.iter().map(|t| t.key()).collect()),
+            audiences: keys(activity.audiences.iter().map(|a| a.key()).collect()),
+            language: activity.language.clone(),
+            day: start.date_naive().to_string(),
+            starts_at: time::format_time(start.time()),
+            ends_at: time::format_time(end.time()),
+            format: activity.format.key().to_owned(),
+            venue_name: venue.as_ref().map(|v| v.name.clone()).unwrap_or_default(),
+            street_address: venue
+                .as_ref()
+                .map(|v| v.street_address.clone())
+                .unwrap_or_default(),
+            postal_code: venue
+                .as_ref()
+                .map(|v| v.postal_code.clone())
+                .unwrap_or_default(),
+            city: venue.as_ref().map(|v| v.city.clone()).unwrap_or_default(),
+            municipality_code: venue.map(|v| v.municipality_code).unwrap_or_default(),
+            platform: online
+                .as_ref()
+                .map(|o| o.platform.clone())
+                .unwrap_or_default(),
+            online_url: online.map(|o| o.url).unwrap_or_default(),
+            contact_name: activity.contact.name.clone(),
+            contact_email: activity.contact.email.clone(),
+            contact_phone: activity.contact.phone.clone().unwrap_or_default(),
+            signup_url: activity.signup_url.clone().unwrap_or_default(),
+            accessibility_features: keys(
+                activity
+                    .accessibility
+                    .features
+                    .iter()
+                    .map(|f| f.key())
+                    .collect(),
+            ),
+            accessibility_note: activity.accessibility.note.clone().unwrap_or_default(),
+            submitter_email: submitter_email.to_owned(),
+            consent: false,
+        }
+    }
+
+    /// The form as the start of a new, similar registration ("Använd som
+    /// mall"): the same content without the day and the times, which belong
+    /// to the activity it was copied from, and not yet approved for publishing.
+    pub fn as_template(&self) -> DraftForm {
+        DraftForm {
+            day: String::new(),
+            starts_at: String::new(),
+            ends_at: String::new(),
+            consent: false,
+            ..self.clone()
+        }
+    }
+
+    /// Joins the changes two tabs made to one draft: each field this tab
+    /// changed since `base` (what both last saw in storage) is ours, every
+    /// other field is theirs, so edits of different fields are both kept. A
+    /// field both changed keeps ours, the text being typed here.
+    pub fn merge(base: &DraftForm, ours: &DraftForm, theirs: &DraftForm) -> DraftForm {
+        use serde_json::Value;
+        let as_map = |form: &DraftForm| match serde_json::to_value(form) {
+            Ok(Value::Object(map)) => Some(map),
+            _ => None,
+        };
+        let (Some(base), Some(ours_map), Some(mut merged)) =
+            (as_map(base), as_map(ours), as_map(theirs))
+        else {
+            return ours.clone();
+        };
+        for (field, value) in ours_map {
+            if base.get(&field) != Some(&value) {
+                merged.insert(field, value);
+            }
+        }
+        serde_json::from_value(Value::Object(merged)).unwrap_or_else(|_| ours.clone())
+    }
+}
+
 /// Errors of a submission's `organisers[i]` named by the form row they came from.
 fn to_rows(errors: FieldErrors, rows: &[usize]) -> FieldErrors {
     let renamed = errors
@@ -543,6 +703,113 @@ mod tests {
         ] {
             assert_eq!(parse_clock(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_time_typed_with_a_comma_is_read() {
+        // Regression: "9,30", what a Swedish phone keyboard gives for
+        // inputmode=decimal, was refused.
+        assert_eq!(parse_clock("9,30"), NaiveTime::from_hms_opt(9, 30, 0));
+        let mut form = filled();
+        form.starts_at = "9,00".into();
+        form.ends_at = "10,30".into();
+        assert_eq!(
+            form.to_submission(&edition(), now()).unwrap(),
+            valid().normalized()
+        );
+    }
+
+    #[test]
+    fn an_end_at_24_00_is_midnight_after_the_day() {
+        // Regression: "24.00" as an end time was refused.
+        let mut form = filled();
+        form.starts_at = "22.00".into();
+        form.ends_at = "24.00".into();
+        let submission = form.to_submission(&edition(), now()).unwrap();
+        let end = time::to_stockholm(&submission.ends_at);
+        assert_eq!(end.date_naive().to_string(), "2026-10-07");
+        assert_eq!(end.time(), NaiveTime::MIN);
+        assert_eq!(parse_clock("24.00"), None, "not as a start");
+    }
+
+    #[test]
+    fn an_activity_from_22_to_01_ends_the_next_day() {
+        // Regression: a night activity could not be registered although the
+        // programme can show it.
+        let mut form = filled();
+        form.starts_at = "22.00".into();
+        form.ends_at = "01.00".into();
+        let submission = form.to_submission(&edition(), now()).unwrap();
+        assert_eq!(
+            submission.ends_at - submission.starts_at,
+            chrono::TimeDelta::hours(3)
+        );
+        // An end before the start that would make a day-long activity is a
+        // mistake, and said to be one.
+        form.starts_at = "10.00".into();
+        form.ends_at = "09.00".into();
+        let errors = form.validate_step(Step::TimePlace, &edition(), now());
+        assert_eq!(errors.first("ends_at"), Some(ErrorCode::EndBeforeStart));
+    }
+
+    #[test]
+    fn a_draft_of_a_newer_version_is_not_taken_for_a_broken_one() {
+        // Regression: an older app moved a newer app's drafts aside again and again.
+        assert_eq!(
+            Draft::decode(r#"{"version":2,"id":"x","form":{"rubrik":"Ny"}}"#),
+            Err(DraftProblem::NewerVersion(2))
+        );
+    }
+
+    #[test]
+    fn two_tabs_changing_different_fields_keep_both() {
+        // Regression: two tabs editing different fields within the save delay
+        // lost one of the edits.
+        let base = filled();
+        let mut ours = base.clone();
+        ours.title = "Titel från flik ett".into();
+        let mut theirs = base.clone();
+        theirs.summary = "Sammanfattning från flik två".into();
+        theirs.organisers.push(OrganiserInput {
+            name: "Region Västerbotten".into(),
+            kind: "region".into(),
+        });
+        let merged = DraftForm::merge(&base, &ours, &theirs);
+        assert_eq!(merged.title, "Titel från flik ett");
+        assert_eq!(merged.summary, "Sammanfattning från flik två");
+        assert_eq!(merged.organisers.len(), 3);
+        // The same field changed in both: this tab's typing wins.
+        let mut theirs_title = base.clone();
+        theirs_title.title = "Annan titel".into();
+        assert_eq!(
+            DraftForm::merge(&base, &ours, &theirs_title).title,
+            "Titel från flik ett"
+        );
+    }
+
+    #[test]
+    fn a_sent_activity_fills_the_form_it_came_from() {
+        let submission = valid().normalized();
+        let activity = submission
+            .clone()
+            .into_activity("a1".into(), crate::ActivityStatus::Published);
+        let mut form = DraftForm::from_activity(&activity, &submission.submitter_email);
+        assert_eq!(form.starts_at, "09.00");
+        assert_eq!(form.ends_at, "10.30");
+        assert_eq!(form.day, "2026-10-06");
+        form.consent = true;
+        assert_eq!(form.to_submission(&edition(), now()).unwrap(), submission);
+    }
+
+    #[test]
+    fn a_template_keeps_the_content_but_not_the_day_and_times() {
+        let template = filled().as_template();
+        assert_eq!(template.title, filled().title);
+        assert_eq!(template.organisers, filled().organisers);
+        assert!(template.day.is_empty() && template.starts_at.is_empty());
+        assert!(template.ends_at.is_empty() && !template.consent);
+        let errors = template.validate_step(Step::TimePlace, &edition(), now());
+        assert_eq!(errors.first("day"), Some(ErrorCode::Required));
     }
 
     #[test]

@@ -77,9 +77,36 @@ pub fn municipalities_in(county_code: &str) -> &'static [Municipality] {
     &MUNICIPALITIES[start..end]
 }
 
+/// The kind of organisation a known name stands for: "Umeå kommun" is a
+/// kommun, "Region Skåne" a region. The wizard fills in the kind from it.
+pub fn kind_of_known_name(name: &str) -> Option<crate::OrganiserKind> {
+    let name = name.trim();
+    if counties().iter().any(|c| c.region_name == name) {
+        return Some(crate::OrganiserKind::Region);
+    }
+    municipalities()
+        .iter()
+        .any(|m| m.organisation_name() == name)
+        .then_some(crate::OrganiserKind::Municipality)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_names_bring_their_kind() {
+        use crate::OrganiserKind;
+        assert_eq!(
+            kind_of_known_name(" Umeå kommun "),
+            Some(OrganiserKind::Municipality)
+        );
+        assert_eq!(
+            kind_of_known_name("Region Skåne"),
+            Some(OrganiserKind::Region)
+        );
+        assert_eq!(kind_of_known_name("Exempel AB"), None);
+    }
 
     #[test]
     fn sweden_has_21_counties_and_290_municipalities() {

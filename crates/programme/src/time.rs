@@ -255,6 +255,22 @@ pub fn format_time(time: NaiveTime) -> String {
     format!("{:02}.{:02}", time.hour(), time.minute())
 }
 
+/// "26 november 2026 kl. 14.05", in Stockholm time, for a moment given in
+/// milliseconds since 1970 (the browser's clock); "okänd tid" out of range.
+pub fn format_moment_ms(ms: i64) -> String {
+    match DateTime::<Utc>::from_timestamp_millis(ms) {
+        Some(moment) => {
+            let local = to_stockholm(&moment);
+            format!(
+                "{} kl. {}",
+                format_date(local.date_naive()),
+                format_time(local.time())
+            )
+        }
+        None => "okänd tid".to_owned(),
+    }
+}
+
 /// "09.00–10.30" in Stockholm time; "22.00–01.00 (dagen efter)" past midnight.
 pub fn format_time_span(
     starts_at: &DateTime<FixedOffset>,
@@ -273,6 +289,17 @@ pub fn format_time_span(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moment_in_milliseconds_is_written_in_stockholm_time() {
+        // 2026-11-26 13:05 UTC is 14.05 in Stockholm (winter time).
+        let ms = Utc
+            .with_ymd_and_hms(2026, 11, 26, 13, 5, 0)
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(format_moment_ms(ms), "26 november 2026 kl. 14.05");
+        assert_eq!(format_moment_ms(i64::MAX), "okänd tid");
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
