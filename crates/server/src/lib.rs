@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod published;
 pub mod rate_limit;
+pub mod request_hash;
 pub mod security;
 pub mod storage;
 pub mod web;
@@ -242,6 +243,15 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
             .await
     });
     Ok(RunningServer { addr, task, stop })
+}
+
+/// Bytes as lowercase hex, two characters each.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut out, byte| {
+        let _ = write!(out, "{byte:02x}");
+        out
+    })
 }
 
 async fn shutdown_signal() {

@@ -991,3 +991,59 @@ async fn a_stopped_server_frees_its_address_for_the_next_start() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     again.stop().await;
 }
+
+#[tokio::test]
+async fn a_retry_is_recognised_across_empty_optional_fields_and_an_older_servers_hash() {
+    let app = spawn().await;
+    let full = app.valid_body().await;
+    let sparse = edited(&full, |b| {
+        let body = b.as_object_mut().unwrap();
+        body.remove("signup_url");
+        body.remove("accessibility");
+        body["contact"].as_object_mut().unwrap().remove("phone");
+    });
+    let first = app.submit("sparse", &sparse).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
+
+    // A newer app writes out every optional field, empty.
+    let explicit = edited(&sparse, |b| {
+        b["signup_url"] = Value::Null;
+        b["accessibility"] = json!({ "features": [], "note": null });
+        b["contact"]["phone"] = json!("");
+    });
+    let reply = app.submit("sparse", &explicit).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.headers["idempotent-replayed"], "true");
+    assert_eq!(reply.json()["id"], first.json()["id"]);
+
+    // The registration as an older server stored it: with the legacy hash.
+    let path = app
+        .state
+        .config()
+        .data_dir
+        .join("innovationsveckan.sqlite3");
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+    let db = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let stored: String =
+        sqlx::query_scalar("SELECT request_hash FROM submissions WHERE idempotency_key = 'sparse'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert!(stored.starts_with("v2:"), "{stored}");
+    let submission: programme::Submission = serde_json::from_value(sparse.clone()).unwrap();
+    let legacy = server::request_hash::legacy(&submission.normalized()).unwrap();
+    sqlx::query("UPDATE submissions SET request_hash = ? WHERE idempotency_key = 'sparse'")
+        .bind(&legacy)
+        .execute(&db)
+        .await
+        .unwrap();
+    for body in [&sparse, &explicit] {
+        let reply = app.submit("sparse", body).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        assert_eq!(reply.headers["idempotent-replayed"], "true");
+    }
+    let other = edited(&sparse, |b| b["title"] = json!("Något annat"));
+    let reply = app.submit("sparse", &other).await;
+    assert_eq!(reply.error(), "idempotency_key_reused");
+    assert_eq!(app.stored_count().await, 1);
+}

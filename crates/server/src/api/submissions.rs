@@ -12,13 +12,13 @@ use axum::{Json, Router};
 use chrono::{DateTime, FixedOffset, Utc};
 use programme::{Activity, ActivityStatus, Submission};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::api::auth::{ClientAddr, bearer_token, secrets_match};
 use crate::api::body::{body_bytes, parse_json, require_json};
 use crate::error::ApiError;
 use crate::rate_limit::ClientKey;
+use crate::request_hash;
 use crate::storage::{KnownSubmission, NewSubmission, SubmissionOutcome};
 
 /// The largest registration body. The texts' limits add up to about 14,200
@@ -61,12 +61,11 @@ async fn create_activity(
     let key = idempotency_key(&headers)?;
     let submission: Submission = parse_json(&body)?;
     let normalized = submission.normalized();
-    let request_hash = request_hash(&normalized)?;
 
     // A replay is answered before validation (the activity may have started
     // since) and before the rate limit (a retry is not a new registration).
     if let Some(known) = state.storage().find_submission(&key).await? {
-        return replay(known, &request_hash);
+        return replay(known, &normalized);
     }
 
     let published = state.published();
@@ -86,13 +85,15 @@ async fn create_activity(
     } else {
         ActivityStatus::Pending
     };
+    let request_hash =
+        request_hash::canonical(&normalized).map_err(|e| ApiError::Internal(e.to_string()))?;
     let submitter_email = normalized.submitter_email.clone();
     let id = uuid::Uuid::new_v4().to_string();
     let new = NewSubmission {
         idempotency_key: key,
-        request_hash: request_hash.clone(),
+        request_hash,
         edition_id: published.edition_id,
-        activity: normalized.into_activity(id, status),
+        activity: normalized.clone().into_activity(id, status),
         submitter_email,
         edit_token: new_edit_token(),
     };
@@ -130,14 +131,17 @@ async fn create_activity(
         // A concurrent request with the same key got there first.
         SubmissionOutcome::Known(known) => {
             limiter.refund(client);
-            replay(known, &request_hash)
+            replay(known, &normalized)
         }
     }
 }
 
-/// The stored registration again, when the body is the same as the first time.
-fn replay(known: KnownSubmission, request_hash: &str) -> Result<Response, ApiError> {
-    if known.request_hash != request_hash {
+/// The stored registration again, when the body is the same as the first
+/// time (as its hash of either kind says).
+fn replay(known: KnownSubmission, normalized: &Submission) -> Result<Response, ApiError> {
+    let same = request_hash::matches(&known.request_hash, normalized)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    if !same {
         return Err(ApiError::IdempotencyKeyReused);
     }
     let record = known.record;
@@ -190,13 +194,6 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
         .map_err(|_| ApiError::InvalidIdempotencyKey)
 }
 
-/// Hex SHA-256 of the normalized submission's JSON. Serialising a struct
-/// writes its fields in declaration order, so equal submissions hash equally.
-fn request_hash(normalized: &Submission) -> Result<String, ApiError> {
-    let json = serde_json::to_vec(normalized).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(hex(&Sha256::digest(&json)))
-}
-
 /// 64 hex characters from two random (v4) UUIDs: 244 random bits.
 fn new_edit_token() -> String {
     format!(
@@ -204,14 +201,6 @@ fn new_edit_token() -> String {
         uuid::Uuid::new_v4().simple(),
         uuid::Uuid::new_v4().simple()
     )
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut out, byte| {
-        let _ = write!(out, "{byte:02x}");
-        out
-    })
 }
 
 /// What an organiser sees of their own registration.
