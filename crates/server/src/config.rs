@@ -61,6 +61,13 @@ pub struct Config {
     #[arg(long, env = "IV_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
 
+    /// The secret the organisers' edit links are derived from, at least 32
+    /// characters (`openssl rand -hex 32`). Without it the server makes one in
+    /// the data folder (`token-secret`) on the first start. A new secret makes
+    /// every edit link sent so far stop working.
+    #[arg(long, env = "IV_TOKEN_SECRET", hide_env_values = true)]
+    pub token_secret: Option<String>,
+
     /// Publish registered activities at once instead of waiting for review.
     #[arg(long, env = "IV_PUBLISH_WITHOUT_REVIEW", default_value_t = false)]
     pub publish_without_review: bool,
@@ -75,7 +82,7 @@ pub struct Config {
 /// New registrations per client address and hour, unless configured.
 pub const DEFAULT_SUBMISSIONS_PER_HOUR: u32 = 30;
 
-/// Like the derived one, with the admin token hidden: settings are logged.
+/// Like the derived one, with the secrets hidden: settings are logged.
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
@@ -92,6 +99,10 @@ impl std::fmt::Debug for Config {
             .field(
                 "admin_token",
                 &self.admin_token.as_ref().map(|_| "<hidden>"),
+            )
+            .field(
+                "token_secret",
+                &self.token_secret.as_ref().map(|_| "<hidden>"),
             )
             .field("publish_without_review", &self.publish_without_review)
             .field("submissions_per_hour", &self.submissions_per_hour)
@@ -114,6 +125,7 @@ impl Config {
             demo_activities: programme::demo::DEMO_ACTIVITY_COUNT,
             hsts: false,
             admin_token: None,
+            token_secret: None,
             publish_without_review: false,
             submissions_per_hour: DEFAULT_SUBMISSIONS_PER_HOUR,
         }
@@ -177,9 +189,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_admin_token_never_shows_in_debug_output() {
+    fn the_secrets_never_show_in_debug_output() {
         let mut config = Config::with_data_dir("data");
         config.admin_token = Some("hemligt-värde".into());
+        config.token_secret = Some("hemligt-hemligt-hemligt-hemligt-hemligt".into());
         let printed = format!("{config:?}");
         assert!(!printed.contains("hemligt"), "{printed}");
         assert!(printed.contains("<hidden>"));
@@ -197,8 +210,11 @@ mod tests {
             "5",
             "--admin-token",
             "x",
+            "--token-secret",
+            "y",
         ])
         .unwrap();
+        assert_eq!(config.token_secret.as_deref(), Some("y"));
         assert_eq!(config.submissions_per_hour, 5);
         assert!(config.publish_without_review);
         assert_eq!(config.admin_token.as_deref(), Some("x"));

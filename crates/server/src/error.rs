@@ -50,6 +50,21 @@ pub enum ApiError {
     /// 422: the `Idempotency-Key` was used before for a different body.
     #[error("Idempotency-Key reused with another body")]
     IdempotencyKeyReused,
+    /// 428: a change without `If-Match` naming the version it is based on.
+    #[error("missing If-Match")]
+    PreconditionRequired,
+    /// 412: a change based on another version than the stored one.
+    #[error("edit conflict")]
+    EditConflict,
+    /// 409: the activity belongs to another edition than the current one.
+    #[error("activity of another edition")]
+    OtherEdition,
+    /// 409: the activity is cancelled; its organiser can no longer change it.
+    #[error("activity cancelled")]
+    ActivityCancelled,
+    /// 409: the activity has begun; the message says what can no longer be done.
+    #[error("activity started")]
+    ActivityStarted(&'static str),
     /// 422: fields break the rules; each with its codes and Swedish messages.
     #[error("validation failed")]
     Validation(FieldErrors),
@@ -85,6 +100,11 @@ impl ApiError {
             ApiError::InvalidBody { .. }
             | ApiError::IdempotencyKeyReused
             | ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::EditConflict => StatusCode::PRECONDITION_FAILED,
+            ApiError::OtherEdition | ApiError::ActivityCancelled | ApiError::ActivityStarted(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Storage(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -159,6 +179,26 @@ impl IntoResponse for ApiError {
             ApiError::IdempotencyKeyReused => json!({
                 "error": "idempotency_key_reused",
                 "message": "En anmälan med annat innehåll har redan tagits emot med samma nyckel (Idempotency-Key), så den här sparades inte. En ny anmälan behöver en ny nyckel.",
+            }),
+            ApiError::PreconditionRequired => json!({
+                "error": "precondition_required",
+                "message": "Skicka med rubriken If-Match med den version av aktiviteten som du utgår från, till exempel If-Match: \"2\". Då kan ingen ändring skriva över en annan.",
+            }),
+            ApiError::EditConflict => json!({
+                "error": "edit_conflict",
+                "message": "Aktiviteten har ändrats sedan du öppnade den. Öppna den igen från länken och gör ändringen på nytt.",
+            }),
+            ApiError::OtherEdition => json!({
+                "error": "other_edition",
+                "message": "Aktiviteten hör till en annan Innovationsvecka än den som gäller nu. Den kan inte längre ändras eller ställas in.",
+            }),
+            ApiError::ActivityCancelled => json!({
+                "error": "activity_cancelled",
+                "message": "Aktiviteten är inställd och kan inte ändras.",
+            }),
+            ApiError::ActivityStarted(message) => json!({
+                "error": "activity_started",
+                "message": message,
             }),
             ApiError::Validation(errors) => json!({
                 "error": "validation",

@@ -6,6 +6,7 @@
 //! real socket with [`start`].
 
 pub mod api;
+pub mod changes;
 mod config;
 pub mod error;
 pub mod http;
@@ -14,6 +15,7 @@ pub mod rate_limit;
 pub mod request_hash;
 pub mod security;
 pub mod storage;
+pub mod tokens;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -30,6 +32,7 @@ pub use config::Config;
 use published::Published;
 use rate_limit::RateLimiter;
 use storage::{SqliteStorage, Storage, StorageError};
+use tokens::EditTokens;
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -45,6 +48,7 @@ struct Inner {
     /// succession cannot install their snapshots in the wrong order.
     republishing: tokio::sync::Mutex<()>,
     submissions: RateLimiter,
+    edit_tokens: EditTokens,
 }
 
 impl AppState {
@@ -62,8 +66,10 @@ impl AppState {
         Self::with_storage(config, Arc::new(storage)).await
     }
 
-    /// Like [`AppState::open`], with any storage.
+    /// Like [`AppState::open`], with any storage. The secret of the edit
+    /// links comes from the settings or the data folder (see [`tokens`]).
     pub async fn with_storage(config: Config, storage: Arc<dyn Storage>) -> anyhow::Result<Self> {
+        let edit_tokens = EditTokens::load(config.token_secret.as_deref(), &config.data_dir)?;
         let today = today_in_stockholm(Utc::now());
         let (mut edition, is_demo) = match config.configured_edition()? {
             Some(edition) => (edition, false),
@@ -102,6 +108,7 @@ impl AppState {
                 published: RwLock::new(Arc::new(published)),
                 republishing: tokio::sync::Mutex::new(()),
                 submissions,
+                edit_tokens,
             }),
         })
     }
@@ -131,6 +138,11 @@ impl AppState {
     /// The database.
     pub fn storage(&self) -> &dyn Storage {
         self.inner.storage.as_ref()
+    }
+
+    /// Makes and checks the organisers' edit tokens.
+    pub fn edit_tokens(&self) -> &EditTokens {
+        &self.inner.edit_tokens
     }
 
     /// The token buckets of new registrations.

@@ -39,12 +39,21 @@ pub struct ActivityRecord {
     pub activity: Activity,
     pub edition_id: i64,
     /// Where the edit link goes; `None` for activities that did not come
-    /// through `POST /api/activities` (the demo's).
+    /// through `POST /api/activities` (the demo's), which have no organiser
+    /// view. The edit token itself is stored nowhere (see [`crate::tokens`]).
     pub submitter_email: Option<String>,
-    /// The secret that lets the organiser see (and later edit) the activity.
-    pub edit_token: Option<String>,
     /// Why the operator rejected it, shown to the organiser.
     pub review_note: Option<String>,
+    /// The version of its content, 1 when registered and one more with every
+    /// change by its organiser (edit or cancellation); the `ETag` and
+    /// `If-Match` of the organiser's API.
+    pub version: i64,
+    /// When it was last approved (RFC 3339, UTC): set by an approval, or when
+    /// it was stored as published; cleared by a rejection. A cancelled
+    /// activity stays in the programme only if it has one.
+    pub approved_at: Option<String>,
+    /// Whether its organiser has changed it since it was approved.
+    pub changed_since_approval: bool,
     /// When it was stored (RFC 3339, UTC).
     pub created_at: String,
 }
@@ -53,13 +62,11 @@ pub struct ActivityRecord {
 #[derive(Debug, Clone)]
 pub struct NewSubmission {
     pub idempotency_key: String,
-    /// Hex SHA-256 of the normalized submission's JSON: what a repeated request
-    /// is compared by.
+    /// What a repeated request is compared by (see [`crate::request_hash`]).
     pub request_hash: String,
     pub edition_id: i64,
     pub activity: Activity,
     pub submitter_email: String,
-    pub edit_token: String,
 }
 
 /// What an idempotency key already stands for.
@@ -87,6 +94,10 @@ pub struct StoredEdition {
     pub is_demo: bool,
 }
 
+/// Decides, from an activity as it is stored now, what it becomes; `None`
+/// leaves it as it is. See [`Storage::update_activity`].
+pub type Decide<'a> = Box<dyn FnOnce(&ActivityRecord) -> Option<ActivityRecord> + Send + 'a>;
+
 /// The operations the server needs from a database.
 pub trait Storage: Send + Sync + 'static {
     /// The edition marked as current, if any.
@@ -106,7 +117,9 @@ pub trait Storage: Send + Sync + 'static {
         activities: Vec<Activity>,
     ) -> StorageFuture<'_, ()>;
 
-    /// The activities of an edition that the public sees: published and cancelled.
+    /// The activities of an edition that the public sees: the published ones,
+    /// and the cancelled ones that were approved before (an activity called
+    /// off before anyone approved it never becomes public).
     fn public_activities(&self, edition_id: i64) -> StorageFuture<'_, Vec<Activity>>;
 
     /// What an idempotency key was used for, if it was.
@@ -120,8 +133,12 @@ pub trait Storage: Send + Sync + 'static {
     /// One activity with its private fields, in any edition and status.
     fn find_activity(&self, id: &str) -> StorageFuture<'_, Option<ActivityRecord>>;
 
-    /// Gives an activity a new status and review note (the stored JSON's
-    /// `status` follows); `None` when there is no such activity.
+    /// The operator's decision: gives an activity a new status and review note
+    /// (the stored JSON's `status` follows, and a `cancellation_reason` goes
+    /// unless the status is cancelled). Publishing sets `approved_at` and
+    /// clears `changed_since_approval`; rejecting clears both, so a rejected
+    /// activity that is then cancelled stays out of the programme. `None`
+    /// when there is no such activity.
     fn set_status(
         &self,
         id: &str,
@@ -136,6 +153,20 @@ pub trait Storage: Send + Sync + 'static {
         edition_id: i64,
         status: Option<ActivityStatus>,
     ) -> StorageFuture<'_, Vec<ActivityRecord>>;
+
+    /// Reads an activity, lets `decide` say what it becomes and stores that,
+    /// in one transaction that holds the write lock from the read on, so no
+    /// other change comes between what `decide` saw and what is written.
+    /// Written are the activity (body, status, start), `submitter_email`,
+    /// `review_note`, `version`, `approved_at` and `changed_since_approval`
+    /// of the record `decide` returns; its id, edition and `created_at` stay.
+    /// Returns the activity as stored afterwards, or `None` when there is no
+    /// such activity (then `decide` is not called).
+    fn update_activity<'a>(
+        &'a self,
+        id: &'a str,
+        decide: Decide<'a>,
+    ) -> StorageFuture<'a, Option<ActivityRecord>>;
 }
 
 /// SQLite, in `innovationsveckan.sqlite3` inside the data folder.
@@ -182,6 +213,19 @@ const MIGRATIONS: &[&str] = &[
         activity_id     TEXT NOT NULL UNIQUE REFERENCES activities(id),
         created_at      TEXT NOT NULL
     );
+"#,
+    // 3: organisers change and cancel their activities. Edit tokens are now
+    // derived from a secret (`tokens.rs`) and stored nowhere: the column goes,
+    // and the random links of version 2 stop working. `version` counts the
+    // organiser's changes (for If-Match); `approved_at` says whether an
+    // operator has let the activity into the programme, which a cancelled one
+    // needs to stay there: the published and cancelled rows so far were.
+    r#"
+    ALTER TABLE activities DROP COLUMN edit_token;
+    ALTER TABLE activities ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE activities ADD COLUMN approved_at TEXT;
+    ALTER TABLE activities ADD COLUMN changed_since_approval INTEGER NOT NULL DEFAULT 0;
+    UPDATE activities SET approved_at = updated_at WHERE status IN ('published', 'cancelled');
 "#,
 ];
 
@@ -249,7 +293,8 @@ fn edition_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEdition, sqlx
 /// that `concat!` makes whole statements of it at compile time.
 macro_rules! record_columns {
     () => {
-        "a.id, a.edition_id, a.body, a.submitter_email, a.edit_token, a.review_note, a.created_at"
+        "a.id, a.edition_id, a.body, a.submitter_email, a.review_note, a.version, a.approved_at,
+         a.changed_since_approval, a.created_at"
     };
 }
 
@@ -262,8 +307,10 @@ fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ActivityRecord, Stor
         activity,
         edition_id: row.try_get("edition_id")?,
         submitter_email: row.try_get("submitter_email")?,
-        edit_token: row.try_get("edit_token")?,
         review_note: row.try_get("review_note")?,
+        version: row.try_get("version")?,
+        approved_at: row.try_get("approved_at")?,
+        changed_since_approval: row.try_get("changed_since_approval")?,
         created_at: row.try_get("created_at")?,
     })
 }
@@ -372,7 +419,8 @@ impl Storage for SqliteStorage {
         Box::pin(async move {
             let rows = sqlx::query(
                 "SELECT id, body FROM activities
-                 WHERE edition_id = ? AND status IN (?, ?)
+                 WHERE edition_id = ?1
+                   AND (status = ?2 OR (status = ?3 AND approved_at IS NOT NULL))
                  ORDER BY starts_at, id",
             )
             .bind(edition_id)
@@ -430,14 +478,23 @@ impl Storage for SqliteStorage {
             // both change together.
             let updated = sqlx::query(
                 "UPDATE activities
-                 SET status = ?1, body = json_set(body, '$.status', ?1), review_note = ?2,
-                     updated_at = ?3
+                 SET status = ?1,
+                     body = CASE WHEN ?1 = ?5 THEN json_set(body, '$.status', ?1)
+                            ELSE json_remove(json_set(body, '$.status', ?1), '$.cancellation_reason')
+                            END,
+                     review_note = ?2, updated_at = ?3,
+                     approved_at = CASE ?1 WHEN ?6 THEN ?3 WHEN ?7 THEN NULL ELSE approved_at END,
+                     changed_since_approval =
+                         CASE WHEN ?1 IN (?6, ?7) THEN 0 ELSE changed_since_approval END
                  WHERE id = ?4",
             )
             .bind(status.key())
             .bind(review_note)
             .bind(chrono::Utc::now().to_rfc3339())
             .bind(&id)
+            .bind(ActivityStatus::Cancelled.key())
+            .bind(ActivityStatus::Published.key())
+            .bind(ActivityStatus::Rejected.key())
             .execute(&mut *tx)
             .await?;
             if updated.rows_affected() == 0 {
@@ -469,33 +526,81 @@ impl Storage for SqliteStorage {
             rows.iter().map(record_from_row).collect()
         })
     }
+
+    fn update_activity<'a>(
+        &'a self,
+        id: &'a str,
+        decide: Decide<'a>,
+    ) -> StorageFuture<'a, Option<ActivityRecord>> {
+        Box::pin(async move {
+            // IMMEDIATE: the write lock from the read on, so what `decide`
+            // saw is still what is stored when its answer is written.
+            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let Some(current) = self.record(&mut *tx, id).await? else {
+                return Ok(None);
+            };
+            let Some(next) = decide(&current) else {
+                return Ok(Some(current));
+            };
+            let body = serde_json::to_string(&next.activity).map_err(StorageError::Encode)?;
+            sqlx::query(
+                "UPDATE activities
+                 SET status = ?, starts_at = ?, body = ?, submitter_email = ?, review_note = ?,
+                     version = ?, approved_at = ?, changed_since_approval = ?, updated_at = ?
+                 WHERE id = ?",
+            )
+            .bind(next.activity.status.key())
+            .bind(utc(&next.activity))
+            .bind(body)
+            .bind(&next.submitter_email)
+            .bind(&next.review_note)
+            .bind(next.version)
+            .bind(&next.approved_at)
+            .bind(next.changed_since_approval)
+            .bind(chrono::Utc::now().to_rfc3339())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            let record = self.record(&mut *tx, id).await?;
+            tx.commit().await?;
+            Ok(record)
+        })
+    }
 }
 
-/// `(submitter_email, edit_token)` of a registered activity.
-type Private<'a> = Option<(&'a str, &'a str)>;
+/// The start as stored in its column: UTC, so that text order is time order.
+fn utc(activity: &Activity) -> String {
+    activity.starts_at.with_timezone(&chrono::Utc).to_rfc3339()
+}
 
+/// Stores a new activity. One stored as published or cancelled (the demo's,
+/// or a registration published without review) counts as approved now.
 async fn insert_activity(
     tx: &mut sqlx::SqliteConnection,
     edition_id: i64,
     activity: &Activity,
-    private: Private<'_>,
+    submitter_email: Option<&str>,
     now: &str,
 ) -> Result<(), StorageError> {
     let body = serde_json::to_string(activity).map_err(StorageError::Encode)?;
+    let approved = matches!(
+        activity.status,
+        ActivityStatus::Published | ActivityStatus::Cancelled
+    );
     sqlx::query(
         "INSERT INTO activities (id, edition_id, status, starts_at, body, created_at, updated_at,
-                                 submitter_email, edit_token)
+                                 submitter_email, approved_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&activity.id)
     .bind(edition_id)
     .bind(activity.status.key())
-    .bind(activity.starts_at.with_timezone(&chrono::Utc).to_rfc3339())
+    .bind(utc(activity))
     .bind(body)
     .bind(now)
     .bind(now)
-    .bind(private.map(|(email, _)| email))
-    .bind(private.map(|(_, token)| token))
+    .bind(submitter_email)
+    .bind(approved.then_some(now))
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -530,15 +635,11 @@ impl SqliteStorage {
             return Ok(SubmissionOutcome::Known(known));
         }
         let now = chrono::Utc::now().to_rfc3339();
-        let private = Some((
-            submission.submitter_email.as_str(),
-            submission.edit_token.as_str(),
-        ));
         insert_activity(
             &mut tx,
             submission.edition_id,
             &submission.activity,
-            private,
+            Some(&submission.submitter_email),
             &now,
         )
         .await?;

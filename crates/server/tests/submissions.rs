@@ -9,157 +9,19 @@ use std::net::SocketAddr;
 
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
-use chrono::{Duration, NaiveDate, NaiveTime, Utc};
-use common::{Reply, TestApp};
+use chrono::{Duration, NaiveDate, Utc};
+use common::TestApp;
+use common::registration::{
+    ADMIN_TOKEN, SUBMITTER, edited, spawn, spawn_with, time, valid_body_on,
+};
 use http_body_util::BodyExt;
 use programme::ActivityStatus;
-use programme::time::{stockholm, today_in_stockholm};
+use programme::time::today_in_stockholm;
 use serde_json::{Value, json};
 use server::storage::{SqliteStorage, Storage};
 use server::{AppState, Config};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
-
-const ADMIN_TOKEN: &str = "operatorns-hemliga-nyckel";
-const SUBMITTER: &str = "privat.anmalare@example.se";
-
-/// The app with an admin token and no built web app, `configure`d.
-async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::with_data_dir(dir.path().join("data"));
-    config.dist_dir = dir.path().join("no-dist");
-    config.admin_token = Some(ADMIN_TOKEN.into());
-    configure(&mut config);
-    TestApp::open(dir, config).await
-}
-
-async fn spawn() -> TestApp {
-    spawn_with(|_| {}).await
-}
-
-/// Registering and reviewing, on top of the shared harness.
-impl TestApp {
-    /// A registration with this Idempotency-Key and raw body.
-    async fn submit_raw(&self, key: &str, body: impl Into<Body>) -> Reply {
-        self.request(
-            Request::post("/api/activities")
-                .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
-                .header("idempotency-key", key)
-                .body(body.into())
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn submit(&self, key: &str, body: &Value) -> Reply {
-        self.submit_raw(key, body.to_string()).await
-    }
-
-    async fn admin(
-        &self,
-        method: &str,
-        uri: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
-        let mut request = Request::builder().method(method).uri(uri);
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let body = match body {
-            Some(body) => {
-                request = request.header(header::CONTENT_TYPE, "application/json");
-                Body::from(body.to_string())
-            }
-            None => Body::empty(),
-        };
-        self.request(request.body(body).unwrap()).await
-    }
-
-    /// An admin GET with the right token.
-    async fn admin_get(&self, uri: &str) -> Reply {
-        self.admin("GET", uri, Some(ADMIN_TOKEN), None).await
-    }
-
-    async fn approve(&self, id: &str) -> Reply {
-        let uri = format!("/api/admin/activities/{id}/approve");
-        self.admin("POST", &uri, Some(ADMIN_TOKEN), None).await
-    }
-
-    async fn reject(&self, id: &str, reason: &str) -> Reply {
-        let uri = format!("/api/admin/activities/{id}/reject");
-        let body = json!({ "reason": reason });
-        self.admin("POST", &uri, Some(ADMIN_TOKEN), Some(body))
-            .await
-    }
-
-    async fn public_ids(&self) -> Vec<String> {
-        let activities = self.get("/api/activities").await.activities();
-        activities.into_iter().map(|a| a.id).collect()
-    }
-
-    async fn edition_start(&self) -> NaiveDate {
-        let edition = self.get("/api/edition").await.json();
-        edition["starts_on"].as_str().unwrap().parse().unwrap()
-    }
-
-    /// A valid registration on the edition's second day, 10.00–11.30.
-    async fn valid_body(&self) -> Value {
-        let day = self.edition_start().await + Duration::days(1);
-        valid_body_on(day, time(10, 0), time(11, 30))
-    }
-
-    async fn stored_count(&self) -> usize {
-        let edition_id = self.state.published().edition_id;
-        self.state
-            .storage()
-            .activities_by_status(edition_id, Some(ActivityStatus::Pending))
-            .await
-            .unwrap()
-            .len()
-    }
-}
-
-/// `body` with one edit.
-fn edited(body: &Value, edit: impl FnOnce(&mut Value)) -> Value {
-    let mut body = body.clone();
-    edit(&mut body);
-    body
-}
-
-fn time(hour: u32, minute: u32) -> NaiveTime {
-    NaiveTime::from_hms_opt(hour, minute, 0).unwrap()
-}
-
-fn valid_body_on(day: NaiveDate, starts: NaiveTime, ends: NaiveTime) -> Value {
-    json!({
-        "title": "Öppna data i praktiken",
-        "summary": "Så kommer du igång med öppna data i din kommun.",
-        "description": "En workshop om att publicera öppna data, med exempel från Umeå.",
-        "starts_at": stockholm(day, starts).to_rfc3339(),
-        "ends_at": stockholm(day, ends).to_rfc3339(),
-        "format": "hybrid",
-        "venue": {
-            "name": "Stadshuset, sal B",
-            "street_address": "Skolgatan 31",
-            "postal_code": "903 26",
-            "city": "Umeå",
-            "municipality_code": "2480"
-        },
-        "online": { "platform": "Microsoft Teams", "url": "https://teams.example.se/mote/1" },
-        "themes": ["data_ai"],
-        "audiences": ["staff", "politicians"],
-        "language": "sv",
-        "organisers": [
-            { "name": "Umeå kommun", "kind": "municipality" },
-            { "name": "Exempel AB", "kind": "business" }
-        ],
-        "contact": { "name": "Anna Andersson", "email": "anna.andersson@umea.se", "phone": "090-16 10 00" },
-        "signup_url": "https://umea.se/anmalan",
-        "accessibility": { "features": ["hearing_loop"], "note": "Tolk kan beställas." },
-        "submitter_email": SUBMITTER
-    })
-}
 
 #[tokio::test]
 async fn a_valid_registration_is_stored_for_review_and_not_public() {
@@ -197,7 +59,10 @@ async fn a_valid_registration_is_stored_for_review_and_not_public() {
         .unwrap()
         .unwrap();
     assert_eq!(record.submitter_email.as_deref(), Some(SUBMITTER));
-    assert_eq!(record.edit_token.as_deref(), Some(token));
+    assert_eq!(token, app.state.edit_tokens().edit_token(id));
+    assert_eq!(body["version"], 1);
+    assert_eq!(record.version, 1);
+    assert_eq!(record.approved_at, None);
     assert_eq!(record.activity.status, ActivityStatus::Pending);
 }
 
@@ -625,6 +490,56 @@ async fn ten_concurrent_requests_with_one_key_store_one_activity() {
 }
 
 #[tokio::test]
+async fn a_retry_is_recognised_across_empty_optional_fields_and_an_older_servers_hash() {
+    let app = spawn().await;
+    let full = app.valid_body().await;
+    let sparse = edited(&full, |b| {
+        let body = b.as_object_mut().unwrap();
+        body.remove("signup_url");
+        body.remove("accessibility");
+        body["contact"].as_object_mut().unwrap().remove("phone");
+    });
+    let first = app.submit("sparse", &sparse).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
+
+    // A newer app writes out every optional field, empty.
+    let explicit = edited(&sparse, |b| {
+        b["signup_url"] = Value::Null;
+        b["accessibility"] = json!({ "features": [], "note": null });
+        b["contact"]["phone"] = json!("");
+    });
+    let reply = app.submit("sparse", &explicit).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.headers["idempotent-replayed"], "true");
+    assert_eq!(reply.json()["id"], first.json()["id"]);
+
+    // The registration as an older server stored it: with the legacy hash.
+    let db = app.database().await;
+    let stored: String =
+        sqlx::query_scalar("SELECT request_hash FROM submissions WHERE idempotency_key = 'sparse'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert!(stored.starts_with("v2:"), "{stored}");
+    let submission: programme::Submission = serde_json::from_value(sparse.clone()).unwrap();
+    let legacy = server::request_hash::legacy(&submission.normalized()).unwrap();
+    sqlx::query("UPDATE submissions SET request_hash = ? WHERE idempotency_key = 'sparse'")
+        .bind(&legacy)
+        .execute(&db)
+        .await
+        .unwrap();
+    for body in [&sparse, &explicit] {
+        let reply = app.submit("sparse", body).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        assert_eq!(reply.headers["idempotent-replayed"], "true");
+    }
+    let other = edited(&sparse, |b| b["title"] = json!("Något annat"));
+    let reply = app.submit("sparse", &other).await;
+    assert_eq!(reply.error(), "idempotency_key_reused");
+    assert_eq!(app.stored_count().await, 1);
+}
+
+#[tokio::test]
 async fn a_key_reused_for_another_body_is_refused() {
     let app = spawn().await;
     let body = app.valid_body().await;
@@ -788,15 +703,23 @@ async fn the_organiser_sees_their_registration_with_its_edit_token_only() {
     assert_eq!(json["title"], "Öppna data i praktiken");
     assert_eq!(json["starts_at"], created["activity"]["starts_at"]);
     assert!(json["review_note"].is_null());
-    assert_eq!(json.as_object().unwrap().len(), 5);
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["changed_since_approval"], false);
+    assert_eq!(json["submitter_email"], SUBMITTER);
+    // What the edit form is filled with, and what an edit is based on.
+    assert_eq!(json["activity"], created["activity"]);
+    assert_eq!(own.headers[header::ETAG], "\"1\"");
+    assert_eq!(json.as_object().unwrap().len(), 9);
 
     let wrong = view(id.into(), Some("0".repeat(64))).await;
     let missing = view(id.into(), None).await;
     let unknown = view("finns-inte".into(), Some(token.into())).await;
-    // A demo activity has no edit token at all.
+    // A demo activity has no organiser view, whatever the token.
     let demo_id = app.public_ids().await.remove(0);
-    let demo = view(demo_id, Some(String::new())).await;
-    for reply in [&wrong, &missing, &unknown, &demo] {
+    let demo_token = app.state.edit_tokens().edit_token(&demo_id);
+    let demo = view(demo_id.clone(), Some(demo_token)).await;
+    let empty = view(demo_id, Some(String::new())).await;
+    for reply in [&wrong, &missing, &unknown, &demo, &empty] {
         assert_eq!(reply.status, StatusCode::NOT_FOUND);
         assert_eq!(reply.body, wrong.body, "the same answer reveals nothing");
     }
@@ -854,15 +777,14 @@ async fn a_database_of_schema_1_is_migrated_and_keeps_its_activities() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let old = storage.current_edition().await.unwrap().unwrap();
     let records = storage.activities_by_status(old.id, None).await.unwrap();
     assert_eq!(records.len(), before);
-    assert!(
-        records
-            .iter()
-            .all(|r| r.edit_token.is_none() && r.submitter_email.is_none())
-    );
+    assert!(records.iter().all(|r| r.submitter_email.is_none()
+        && r.version == 1
+        && r.approved_at.is_some()
+        && !r.changed_since_approval));
     drop(storage);
 
     let mut config = Config::with_data_dir(&data);
@@ -871,6 +793,125 @@ async fn a_database_of_schema_1_is_migrated_and_keeps_its_activities() {
     assert_eq!(app.public_ids().await.len(), before);
     let reply = app.submit("after-migration", &app.valid_body().await).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+}
+
+#[tokio::test]
+async fn a_database_of_schema_2_forgets_its_edit_tokens_and_keeps_its_programme() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let path = data.join("innovationsveckan.sqlite3");
+    let edition = programme::demo::edition_for(today_in_stockholm(Utc::now()));
+    let mut activities = programme::demo::activities(edition.starts_on, 3);
+    let statuses = [
+        ActivityStatus::Published,
+        ActivityStatus::Cancelled,
+        ActivityStatus::Pending,
+    ];
+    for (activity, status) in activities.iter_mut().zip(statuses) {
+        activity.status = status;
+        activity.cancellation_reason = None;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    {
+        // The schema as version 2 left it, with a registration and its random token.
+        sqlx::raw_sql(
+            r#"
+            CREATE TABLE editions (
+                id INTEGER PRIMARY KEY, name TEXT NOT NULL, year INTEGER NOT NULL,
+                starts_on TEXT NOT NULL UNIQUE, ends_on TEXT NOT NULL,
+                programme_opens_on TEXT NOT NULL, is_demo INTEGER NOT NULL DEFAULT 0,
+                is_current INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE activities (
+                id TEXT PRIMARY KEY, edition_id INTEGER NOT NULL REFERENCES editions(id),
+                status TEXT NOT NULL, starts_at TEXT NOT NULL, body TEXT NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+            );
+            CREATE INDEX activities_by_edition_status ON activities(edition_id, status, starts_at);
+            ALTER TABLE activities ADD COLUMN submitter_email TEXT;
+            ALTER TABLE activities ADD COLUMN edit_token TEXT;
+            ALTER TABLE activities ADD COLUMN review_note TEXT;
+            CREATE TABLE submissions (
+                idempotency_key TEXT PRIMARY KEY, request_hash TEXT NOT NULL,
+                activity_id TEXT NOT NULL UNIQUE REFERENCES activities(id),
+                created_at TEXT NOT NULL
+            );
+            PRAGMA user_version = 2;
+            "#,
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO editions (id, name, year, starts_on, ends_on, programme_opens_on,
+                                   is_demo, is_current)
+             VALUES (1, ?, ?, ?, ?, ?, 1, 1)",
+        )
+        .bind(&edition.name)
+        .bind(edition.year)
+        .bind(edition.starts_on)
+        .bind(edition.ends_on)
+        .bind(edition.programme_opens_on)
+        .execute(&pool)
+        .await
+        .unwrap();
+        for activity in &activities {
+            sqlx::query(
+                "INSERT INTO activities (id, edition_id, status, starts_at, body, created_at,
+                                         updated_at, submitter_email, edit_token)
+                 VALUES (?, 1, ?, ?, ?, '2026-01-01T00:00:00+00:00', '2026-01-02T00:00:00+00:00',
+                         ?, 'gammal-slumpad-nyckel')",
+            )
+            .bind(&activity.id)
+            .bind(activity.status.key())
+            .bind(activity.starts_at.to_utc().to_rfc3339())
+            .bind(serde_json::to_string(activity).unwrap())
+            .bind(SUBMITTER)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    }
+
+    let state = AppState::open(Config::with_data_dir(&data)).await.unwrap();
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(version, 3);
+    let columns: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_table_info('activities')")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(!columns.iter().any(|c| c == "edit_token"), "{columns:?}");
+    // What was public stays public; what was pending waits for its approval.
+    let published = state.published();
+    let mut public: Vec<&str> = published
+        .programme
+        .activities()
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    public.sort_unstable();
+    let mut expected = [activities[0].id.as_str(), activities[1].id.as_str()];
+    expected.sort_unstable();
+    assert_eq!(public, expected);
+    let records = state.storage().activities_by_status(1, None).await.unwrap();
+    for record in &records {
+        let approved = record.activity.status != ActivityStatus::Pending;
+        assert_eq!(
+            record.approved_at.as_deref(),
+            approved.then_some("2026-01-02T00:00:00+00:00"),
+            "{:?}",
+            record.activity.status
+        );
+        assert_eq!(record.version, 1);
+    }
 }
 
 /// Sends raw bytes over a fresh connection (optionally from a given local
@@ -990,60 +1031,4 @@ async fn a_stopped_server_frees_its_address_for_the_next_start() {
     let response = raw_http(addr, None, GET_EDITION).await;
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     again.stop().await;
-}
-
-#[tokio::test]
-async fn a_retry_is_recognised_across_empty_optional_fields_and_an_older_servers_hash() {
-    let app = spawn().await;
-    let full = app.valid_body().await;
-    let sparse = edited(&full, |b| {
-        let body = b.as_object_mut().unwrap();
-        body.remove("signup_url");
-        body.remove("accessibility");
-        body["contact"].as_object_mut().unwrap().remove("phone");
-    });
-    let first = app.submit("sparse", &sparse).await;
-    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
-
-    // A newer app writes out every optional field, empty.
-    let explicit = edited(&sparse, |b| {
-        b["signup_url"] = Value::Null;
-        b["accessibility"] = json!({ "features": [], "note": null });
-        b["contact"]["phone"] = json!("");
-    });
-    let reply = app.submit("sparse", &explicit).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    assert_eq!(reply.headers["idempotent-replayed"], "true");
-    assert_eq!(reply.json()["id"], first.json()["id"]);
-
-    // The registration as an older server stored it: with the legacy hash.
-    let path = app
-        .state
-        .config()
-        .data_dir
-        .join("innovationsveckan.sqlite3");
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
-    let db = sqlx::SqlitePool::connect_with(options).await.unwrap();
-    let stored: String =
-        sqlx::query_scalar("SELECT request_hash FROM submissions WHERE idempotency_key = 'sparse'")
-            .fetch_one(&db)
-            .await
-            .unwrap();
-    assert!(stored.starts_with("v2:"), "{stored}");
-    let submission: programme::Submission = serde_json::from_value(sparse.clone()).unwrap();
-    let legacy = server::request_hash::legacy(&submission.normalized()).unwrap();
-    sqlx::query("UPDATE submissions SET request_hash = ? WHERE idempotency_key = 'sparse'")
-        .bind(&legacy)
-        .execute(&db)
-        .await
-        .unwrap();
-    for body in [&sparse, &explicit] {
-        let reply = app.submit("sparse", body).await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-        assert_eq!(reply.headers["idempotent-replayed"], "true");
-    }
-    let other = edited(&sparse, |b| b["title"] = json!("Något annat"));
-    let reply = app.submit("sparse", &other).await;
-    assert_eq!(reply.error(), "idempotency_key_reused");
-    assert_eq!(app.stored_count().await, 1);
 }

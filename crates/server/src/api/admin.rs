@@ -38,6 +38,12 @@ struct AdminActivity<'a> {
     activity: &'a Activity,
     submitter_email: Option<&'a str>,
     review_note: Option<&'a str>,
+    /// One more with every change by the organiser.
+    version: i64,
+    /// Whether the organiser has changed it since it was last approved.
+    changed_since_approval: bool,
+    /// When it was last approved; `None` if never, or rejected since.
+    approved_at: Option<&'a str>,
     created_at: &'a str,
 }
 
@@ -47,6 +53,9 @@ impl<'a> From<&'a ActivityRecord> for AdminActivity<'a> {
             activity: &record.activity,
             submitter_email: record.submitter_email.as_deref(),
             review_note: record.review_note.as_deref(),
+            version: record.version,
+            changed_since_approval: record.changed_since_approval,
+            approved_at: record.approved_at.as_deref(),
             created_at: &record.created_at,
         }
     }
@@ -94,7 +103,8 @@ async fn list_activities(
     Ok((private(), Json(body)).into_response())
 }
 
-/// Publishes an activity (and clears an earlier rejection's note).
+/// Publishes an activity (and clears an earlier rejection's note); it counts
+/// as approved now, and no longer as changed since its approval.
 async fn approve_activity(
     _: Admin,
     State(state): State<AppState>,

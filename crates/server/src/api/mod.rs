@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod body;
 mod edition;
+mod organiser;
 mod submissions;
 
 use axum::Router;
@@ -13,6 +14,8 @@ use tower_http::compression::CompressionLayer;
 use crate::AppState;
 use crate::error::ApiError;
 
+pub use auth::secrets_match;
+pub use organiser::CANCEL_BODY_LIMIT;
 pub use submissions::{BODY_LIMIT as SUBMISSION_BODY_LIMIT, IDEMPOTENCY_KEY_MAX};
 
 /// Every API route, with JSON answers for unknown paths and methods.
@@ -21,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .merge(edition::router())
         .merge(activities::router())
         .merge(submissions::router())
+        .merge(organiser::router())
         .merge(admin::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)

@@ -1,25 +1,26 @@
-//! `POST /api/activities`: an organiser registers an activity; and
-//! `GET /api/submissions/{id}`: the organiser's own view of it, with the edit
-//! token as bearer token.
+//! `POST /api/activities`: an organiser registers an activity, once per
+//! `Idempotency-Key`. What follows (the organiser's view, edits and
+//! cancelling) is in `organiser.rs`.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::{Json, Router};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::Utc;
 use programme::{Activity, ActivityStatus, Submission};
 use serde::Serialize;
 
 use crate::AppState;
-use crate::api::auth::{ClientAddr, bearer_token, secrets_match};
+use crate::api::auth::ClientAddr;
 use crate::api::body::{body_bytes, parse_json, require_json};
+use crate::changes::is_public;
 use crate::error::ApiError;
 use crate::rate_limit::ClientKey;
 use crate::request_hash;
-use crate::storage::{KnownSubmission, NewSubmission, SubmissionOutcome};
+use crate::storage::{ActivityRecord, KnownSubmission, NewSubmission, SubmissionOutcome};
 
 /// The largest registration body. The texts' limits add up to about 14,200
 /// characters, so a valid submission fits even at four bytes a character.
@@ -29,27 +30,39 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub const IDEMPOTENCY_KEY_MAX: usize = 200;
 
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
-const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+pub(super) const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/activities",
-            post(create_activity).layer(DefaultBodyLimit::max(BODY_LIMIT)),
-        )
-        .route("/submissions/{id}", get(get_submission))
+    Router::new().route(
+        "/activities",
+        post(create_activity).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+    )
 }
 
-/// The answer to a registration, and to its replays.
+/// The answer to a registration, to its replays and to an edit: the activity
+/// with its edit token and version.
 #[derive(Serialize)]
-struct Registered<'a> {
+pub(super) struct Registration<'a> {
     id: &'a str,
-    edit_token: &'a str,
+    edit_token: String,
+    version: i64,
     activity: &'a Activity,
 }
 
+impl<'a> Registration<'a> {
+    pub(super) fn of(state: &AppState, record: &'a ActivityRecord) -> Self {
+        Registration {
+            id: &record.activity.id,
+            edit_token: state.edit_tokens().edit_token(&record.activity.id),
+            version: record.version,
+            activity: &record.activity,
+        }
+    }
+}
+
 /// Registers an activity: 201 when stored now, 200 with
-/// `Idempotent-Replayed: true` when the same Idempotency-Key and body came before.
+/// `Idempotent-Replayed: true` when the same Idempotency-Key and body came
+/// before, 422 `idempotency_key_reused` when the key came with another body.
 async fn create_activity(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -65,7 +78,7 @@ async fn create_activity(
     // A replay is answered before validation (the activity may have started
     // since) and before the rate limit (a retry is not a new registration).
     if let Some(known) = state.storage().find_submission(&key).await? {
-        return replay(known, &normalized);
+        return replay(&state, known, &normalized);
     }
 
     let published = state.published();
@@ -95,7 +108,6 @@ async fn create_activity(
         edition_id: published.edition_id,
         activity: normalized.clone().into_activity(id, status),
         submitter_email,
-        edit_token: new_edit_token(),
     };
     let outcome = match state.storage().insert_submission(new).await {
         Ok(outcome) => outcome,
@@ -106,74 +118,58 @@ async fn create_activity(
     };
     match outcome {
         SubmissionOutcome::Created(record) => {
-            if is_public(record.activity.status) {
+            if is_public(&record) {
                 // Stored is stored: a failed rebuild is logged, and the next
                 // change of the programme publishes this one too.
                 if let Err(error) = state.republish().await {
                     tracing::error!(%error, "the programme could not be republished");
                 }
             }
-            let token = record.edit_token.as_deref().unwrap_or_default();
             let location =
                 HeaderValue::from_str(&format!("/api/submissions/{}", record.activity.id))
                     .map_err(|e| ApiError::Internal(e.to_string()))?;
             Ok((
                 StatusCode::CREATED,
                 [(header::LOCATION, location), no_store()],
-                Json(Registered {
-                    id: &record.activity.id,
-                    edit_token: token,
-                    activity: &record.activity,
-                }),
+                Json(Registration::of(&state, &record)),
             )
                 .into_response())
         }
         // A concurrent request with the same key got there first.
         SubmissionOutcome::Known(known) => {
             limiter.refund(client);
-            replay(known, &normalized)
+            replay(&state, known, &normalized)
         }
     }
 }
 
 /// The stored registration again, when the body is the same as the first
 /// time (as its hash of either kind says).
-fn replay(known: KnownSubmission, normalized: &Submission) -> Result<Response, ApiError> {
+fn replay(
+    state: &AppState,
+    known: KnownSubmission,
+    normalized: &Submission,
+) -> Result<Response, ApiError> {
     let same = request_hash::matches(&known.request_hash, normalized)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     if !same {
         return Err(ApiError::IdempotencyKeyReused);
     }
-    let record = known.record;
-    let token = record
-        .edit_token
-        .as_deref()
-        .ok_or_else(|| ApiError::Internal(format!("{} has no edit token", record.activity.id)))?;
+    let registration = Registration::of(state, &known.record);
     Ok((
         StatusCode::OK,
         [
             (IDEMPOTENT_REPLAYED, HeaderValue::from_static("true")),
             no_store(),
         ],
-        Json(Registered {
-            id: &record.activity.id,
-            edit_token: token,
-            activity: &record.activity,
-        }),
+        Json(registration),
     )
         .into_response())
 }
 
 /// Answers with a secret in them are kept by no cache.
-fn no_store() -> (HeaderName, HeaderValue) {
+pub(super) fn no_store() -> (HeaderName, HeaderValue) {
     (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))
-}
-
-fn is_public(status: ActivityStatus) -> bool {
-    matches!(
-        status,
-        ActivityStatus::Published | ActivityStatus::Cancelled
-    )
 }
 
 /// The `Idempotency-Key` header: 1 to 200 visible ASCII characters.
@@ -192,61 +188,6 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
         .to_str()
         .map(str::to_owned)
         .map_err(|_| ApiError::InvalidIdempotencyKey)
-}
-
-/// 64 hex characters from two random (v4) UUIDs: 244 random bits.
-fn new_edit_token() -> String {
-    format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    )
-}
-
-/// What an organiser sees of their own registration.
-#[derive(Serialize)]
-struct SubmissionView<'a> {
-    id: &'a str,
-    status: ActivityStatus,
-    title: &'a str,
-    #[serde(with = "programme::time::moment_serde")]
-    starts_at: DateTime<FixedOffset>,
-    review_note: Option<&'a str>,
-}
-
-/// The organiser's view, for the right edit token; the same 404 for an
-/// unknown id, a missing or a wrong token, so the answer reveals nothing.
-async fn get_submission(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let not_found = || ApiError::NotFound("Det finns ingen anmälan med det id:t och den nyckeln.");
-    let given = bearer_token(&headers).ok_or_else(not_found)?;
-    let record = state
-        .storage()
-        .find_activity(&id)
-        .await?
-        .ok_or_else(not_found)?;
-    let token_matches = record
-        .edit_token
-        .as_deref()
-        .is_some_and(|expected| secrets_match(given, expected));
-    if !token_matches {
-        return Err(not_found());
-    }
-    let activity = &record.activity;
-    Ok((
-        [no_store()],
-        Json(SubmissionView {
-            id: &activity.id,
-            status: activity.status,
-            title: &activity.title,
-            starts_at: activity.starts_at,
-            review_note: record.review_note.as_deref(),
-        }),
-    )
-        .into_response())
 }
 
 #[cfg(test)]
@@ -278,13 +219,5 @@ mod tests {
             idempotency_key(&HeaderMap::new()),
             Err(ApiError::MissingIdempotencyKey)
         ));
-    }
-
-    #[test]
-    fn edit_tokens_are_64_hex_characters_and_differ() {
-        let (a, b) = (new_edit_token(), new_edit_token());
-        assert_eq!(a.len(), 64);
-        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(a, b);
     }
 }

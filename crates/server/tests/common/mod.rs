@@ -2,6 +2,8 @@
 //! SQLite file in a temporary folder, and a reply read whole.
 #![allow(dead_code)]
 
+pub mod registration;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -60,6 +62,19 @@ impl TestApp {
             state,
             _dir: dir,
         }
+    }
+
+    /// Stops the app and starts it again on the same data, `configure`d anew.
+    pub async fn restart(self, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = self.state.config().clone();
+        configure(&mut config);
+        let TestApp {
+            router,
+            state,
+            _dir: dir,
+        } = self;
+        drop((router, state));
+        TestApp::open(dir, config).await
     }
 
     pub async fn request(&self, request: Request<Body>) -> Reply {

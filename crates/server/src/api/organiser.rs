@@ -1,0 +1,360 @@
+//! The organiser's own registration, with its edit token as bearer token:
+//! `GET /api/submissions/{id}` shows it, `PUT /api/activities/{id}` changes it
+//! and `POST /api/activities/{id}/cancel` calls it off. An unknown id, a
+//! missing and a wrong token all get the same 404, so an answer reveals
+//! nothing about activities one holds no link to.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use chrono::{DateTime, FixedOffset, Utc};
+use programme::submission::limits;
+use programme::{Activity, ActivityStatus, ErrorCode, FieldErrors, Submission};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::api::auth::bearer_token;
+use crate::api::body::{body_bytes, parse_json, require_json};
+use crate::api::submissions::{BODY_LIMIT, IDEMPOTENT_REPLAYED, Registration, no_store};
+use crate::changes::{
+    CancelVerdict, Context, Edit, EditVerdict, is_public, judge_cancel, judge_edit,
+};
+use crate::error::ApiError;
+use crate::storage::ActivityRecord;
+
+/// The largest body of a cancellation: a reason of 1000 characters and room to spare.
+pub const CANCEL_BODY_LIMIT: usize = 8 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/submissions/{id}", get(get_submission))
+        .route(
+            "/activities/{id}",
+            put(update_activity).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
+        .route(
+            "/activities/{id}/cancel",
+            post(cancel_activity).layer(DefaultBodyLimit::max(CANCEL_BODY_LIMIT)),
+        )
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("Det finns ingen anmälan med det id:t och den nyckeln.")
+}
+
+/// Lets through the holder of the activity's edit token. The token is
+/// derived from the id, so this needs no lookup: an unknown id costs the
+/// same as a wrong token.
+fn authorise(state: &AppState, id: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+    let given = bearer_token(headers).ok_or_else(not_found)?;
+    if state.edit_tokens().verifies(id, given) {
+        Ok(())
+    } else {
+        Err(not_found())
+    }
+}
+
+/// `ETag: "<version>"`: the version of the content, which `If-Match` names.
+fn etag(version: i64) -> Result<(HeaderName, HeaderValue), ApiError> {
+    let value = HeaderValue::from_str(&format!("\"{version}\""))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((header::ETAG, value))
+}
+
+/// The version an `If-Match` names: `"3"` as an ETag, or a bare `3`. None,
+/// or one that names no version (`*`, a list), is refused with 428.
+fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+    let value = headers
+        .get(header::IF_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .map(str::trim)
+        .ok_or(ApiError::PreconditionRequired)?;
+    let bare = value
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or(value);
+    let digits = !bare.is_empty() && bare.bytes().all(|b| b.is_ascii_digit());
+    digits
+        .then(|| bare.parse().ok())
+        .flatten()
+        .ok_or(ApiError::PreconditionRequired)
+}
+
+/// Runs `judge` on the stored activity inside the storage's transaction and
+/// stores what it decides: its verdict and the activity as stored afterwards,
+/// `None` when there is no such activity.
+async fn judged<V: Send>(
+    state: &AppState,
+    id: &str,
+    judge: impl FnOnce(&ActivityRecord) -> (V, Option<ActivityRecord>) + Send,
+) -> Result<Option<(V, ActivityRecord)>, ApiError> {
+    let mut verdict = None;
+    let record = state
+        .storage()
+        .update_activity(
+            id,
+            Box::new(|current| {
+                let (judged, next) = judge(current);
+                verdict = Some(judged);
+                next
+            }),
+        )
+        .await?;
+    Ok(verdict.zip(record))
+}
+
+/// After a change that the public may see, the programme is published anew.
+/// Stored is stored: a failed rebuild is logged, and the next change of the
+/// programme carries this one too.
+async fn republish_if_public(state: &AppState, record: &ActivityRecord) {
+    if is_public(record)
+        && let Err(error) = state.republish().await
+    {
+        tracing::error!(%error, "the programme could not be republished");
+    }
+}
+
+/// What an organiser sees of their own registration: the key facts, the
+/// version (for `If-Match`), and the whole activity and e-mail address to
+/// fill the edit form with.
+#[derive(Serialize)]
+struct SubmissionView<'a> {
+    id: &'a str,
+    status: ActivityStatus,
+    title: &'a str,
+    #[serde(with = "programme::time::moment_serde")]
+    starts_at: DateTime<FixedOffset>,
+    review_note: Option<&'a str>,
+    version: i64,
+    changed_since_approval: bool,
+    submitter_email: &'a str,
+    activity: &'a Activity,
+}
+
+/// The organiser's view, for the right edit token.
+async fn get_submission(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    authorise(&state, &id, &headers)?;
+    let record = state
+        .storage()
+        .find_activity(&id)
+        .await?
+        .ok_or_else(not_found)?;
+    let submitter_email = record.submitter_email.as_deref().ok_or_else(not_found)?;
+    let activity = &record.activity;
+    Ok((
+        [no_store(), etag(record.version)?],
+        Json(SubmissionView {
+            id: &activity.id,
+            status: activity.status,
+            title: &activity.title,
+            starts_at: activity.starts_at,
+            review_note: record.review_note.as_deref(),
+            version: record.version,
+            changed_since_approval: record.changed_since_approval,
+            submitter_email,
+            activity,
+        }),
+    )
+        .into_response())
+}
+
+/// The organiser changes their activity: the whole registration again, as
+/// for `POST /api/activities`, with `If-Match: "<version>"` naming the
+/// version the change is based on.
+///
+/// Idempotency: an edit is keyed by the version it was based on. Based on the
+/// current version, it is applied and makes the next one (200). Based on
+/// another version, it is a repeat of an edit already applied if the stored
+/// content equals it (200 with `Idempotent-Replayed: true` and the current
+/// state), and otherwise a change the organiser made without seeing the
+/// latest one (412 `edit_conflict`). So a retry after a lost answer is
+/// harmless, and two tabs cannot overwrite each other unseen.
+///
+/// Checked in this order: the body (415, 413, 400, 422 `invalid_body`), the
+/// token (404), `If-Match` (428), the version (412 or a replay), then 409
+/// for an activity of another edition, a cancelled one and one that has
+/// begun, then the registration's rules (422 `validation`, as for a new
+/// one: the new time must also be ahead).
+///
+/// A pending activity stays pending, a published one stays published (and
+/// is marked as changed for the operators), a rejected one goes back to
+/// review without the rejection's note.
+async fn update_activity(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let body = body_bytes(body, BODY_LIMIT)?;
+    let submission: Submission = parse_json(&body)?;
+    authorise(&state, &id, &headers)?;
+    let edit = Edit {
+        based_on: if_match(&headers)?,
+        submission,
+    };
+    let published = state.published();
+    let context = Context {
+        edition_id: published.edition_id,
+        edition: &published.edition,
+        now: Utc::now(),
+    };
+    let (verdict, record) = judged(&state, &id, |current| judge_edit(current, &edit, &context))
+        .await?
+        .ok_or_else(not_found)?;
+    let replayed = match verdict {
+        EditVerdict::Edited => {
+            republish_if_public(&state, &record).await;
+            false
+        }
+        EditVerdict::Replayed => true,
+        EditVerdict::NotFound => return Err(not_found()),
+        EditVerdict::Conflict => return Err(ApiError::EditConflict),
+        EditVerdict::OtherEdition => return Err(ApiError::OtherEdition),
+        EditVerdict::Cancelled => return Err(ApiError::ActivityCancelled),
+        EditVerdict::Started => {
+            return Err(ApiError::ActivityStarted(
+                "Aktiviteten har redan börjat och kan inte längre ändras.",
+            ));
+        }
+        EditVerdict::Invalid(errors) => return Err(ApiError::Validation(errors)),
+    };
+    let mut response = (
+        StatusCode::OK,
+        [no_store(), etag(record.version)?],
+        Json(Registration::of(&state, &record)),
+    )
+        .into_response();
+    if replayed {
+        response
+            .headers_mut()
+            .insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}
+
+/// The body of a cancellation; it may also be empty.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cancellation {
+    /// Shown in the programme beside "Inställd".
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// The answer to a cancellation.
+#[derive(Serialize)]
+struct Cancelled<'a> {
+    id: &'a str,
+    status: ActivityStatus,
+    version: i64,
+    activity: &'a Activity,
+}
+
+/// The organiser calls their activity off, with an optional reason
+/// (`{"reason": "…"}`, or no body). An approved activity stays in the
+/// programme, marked as cancelled; one that was never approved never becomes
+/// public. Cancelling again answers with the activity as it is (200); once
+/// the activity has begun it can no longer be cancelled (409). The organiser
+/// cannot undo a cancellation.
+async fn cancel_activity(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body_bytes(body, CANCEL_BODY_LIMIT)?;
+    let Cancellation { reason } = if body.is_empty() {
+        Cancellation::default()
+    } else {
+        require_json(&headers)?;
+        parse_json(&body)?
+    };
+    authorise(&state, &id, &headers)?;
+    let reason = reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|reason| !reason.is_empty())
+        .map(str::to_owned);
+    if reason
+        .as_deref()
+        .is_some_and(|reason| reason.chars().count() > limits::CANCELLATION_REASON)
+    {
+        let mut errors = FieldErrors::default();
+        errors.add("reason", ErrorCode::TooLong);
+        return Err(ApiError::Validation(errors));
+    }
+    let published = state.published();
+    let context = Context {
+        edition_id: published.edition_id,
+        edition: &published.edition,
+        now: Utc::now(),
+    };
+    let (verdict, record) = judged(&state, &id, |current| {
+        judge_cancel(current, reason, &context)
+    })
+    .await?
+    .ok_or_else(not_found)?;
+    match verdict {
+        CancelVerdict::Cancelled => republish_if_public(&state, &record).await,
+        CancelVerdict::AlreadyCancelled => {}
+        CancelVerdict::NotFound => return Err(not_found()),
+        CancelVerdict::OtherEdition => return Err(ApiError::OtherEdition),
+        CancelVerdict::Started => {
+            return Err(ApiError::ActivityStarted(
+                "Aktiviteten har redan börjat och kan inte längre ställas in.",
+            ));
+        }
+    }
+    let activity = &record.activity;
+    Ok((
+        [no_store(), etag(record.version)?],
+        Json(Cancelled {
+            id: &activity.id,
+            status: activity.status,
+            version: record.version,
+            activity,
+        }),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_names_a_version_quoted_or_bare() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::IF_MATCH, HeaderValue::from_str(value).unwrap());
+            if_match(&headers).ok()
+        };
+        assert_eq!(with("\"3\""), Some(3));
+        assert_eq!(with("3"), Some(3));
+        assert_eq!(with(" \"12\" "), Some(12));
+        for bad in [
+            "*",
+            "W/\"3\"",
+            "\"1\", \"2\"",
+            "\"\"",
+            "-1",
+            "\"x\"",
+            "99999999999999999999",
+        ] {
+            assert_eq!(with(bad), None, "{bad}");
+        }
+        assert!(matches!(
+            if_match(&HeaderMap::new()),
+            Err(ApiError::PreconditionRequired)
+        ));
+    }
+}
