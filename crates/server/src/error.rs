@@ -47,9 +47,12 @@ pub enum ApiError {
     /// 400: the `Idempotency-Key` header is empty, too long or not visible ASCII.
     #[error("invalid Idempotency-Key")]
     InvalidIdempotencyKey,
-    /// 422: the `Idempotency-Key` was used before for a different body.
+    /// 422: the `Idempotency-Key` was used before for a different body. With
+    /// what the first request created (`id`, `edit_token`, `version`,
+    /// `activity`): holding the random key shows that it is the same sender,
+    /// who can then turn the new content into an edit of the first.
     #[error("Idempotency-Key reused with another body")]
-    IdempotencyKeyReused,
+    IdempotencyKeyReused { first: FirstRegistration },
     /// 428: a change without `If-Match` naming the version it is based on.
     #[error("missing If-Match")]
     PreconditionRequired,
@@ -79,6 +82,16 @@ pub enum ApiError {
     Internal(String),
 }
 
+/// What a first registration made, as its answer's JSON members. It holds an
+/// edit token, so its debug output does not show it (errors may be logged).
+pub struct FirstRegistration(pub Map<String, Value>);
+
+impl std::fmt::Debug for FirstRegistration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FirstRegistration(<hidden>)")
+    }
+}
+
 /// The body limit of a route, in kibibytes as people read it.
 fn kib(bytes: usize) -> usize {
     bytes / 1024
@@ -98,7 +111,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidBody { .. }
-            | ApiError::IdempotencyKeyReused
+            | ApiError::IdempotencyKeyReused { .. }
             | ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::EditConflict => StatusCode::PRECONDITION_FAILED,
@@ -176,10 +189,16 @@ impl IntoResponse for ApiError {
                 "error": "invalid_idempotency_key",
                 "message": "Idempotency-Key ska vara 1–200 synliga ASCII-tecken, utan mellanslag.",
             }),
-            ApiError::IdempotencyKeyReused => json!({
-                "error": "idempotency_key_reused",
-                "message": "En anmälan med annat innehåll har redan tagits emot med samma nyckel (Idempotency-Key), så den här sparades inte. En ny anmälan behöver en ny nyckel.",
-            }),
+            ApiError::IdempotencyKeyReused { first } => {
+                let mut body = Map::new();
+                body.insert("error".into(), "idempotency_key_reused".into());
+                body.insert(
+                    "message".into(),
+                    "Anmälan har redan tagits emot med annat innehåll. Skicka det nya innehållet som en ändring av den anmälan i stället för som en ny.".into(),
+                );
+                body.extend(first.0.clone());
+                Value::Object(body)
+            }
             ApiError::PreconditionRequired => json!({
                 "error": "precondition_required",
                 "message": "Skicka med rubriken If-Match med den version av aktiviteten som du utgår från, till exempel If-Match: \"2\". Då kan ingen ändring skriva över en annan.",
@@ -233,6 +252,12 @@ impl IntoResponse for ApiError {
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            // It holds an edit token.
+            ApiError::IdempotencyKeyReused { .. } => {
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }
             _ => {}
         }

@@ -8,7 +8,7 @@ mod common;
 use axum::http::{StatusCode, header};
 use chrono::{Duration, Utc};
 use common::TestApp;
-use common::registration::{edited, spawn, spawn_with, time, valid_body_on};
+use common::registration::{SUBMITTER, edited, spawn, spawn_with, time, valid_body_on};
 use programme::time::today_in_stockholm;
 use serde_json::json;
 use server::{AppState, Config};
@@ -602,6 +602,38 @@ async fn a_configured_token_secret_replaces_the_file_and_a_short_one_is_refused_
     );
     let app = app.restart(|c| c.token_secret = Some(one)).await;
     assert_eq!(app.view(&id, Some(&token)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_first_registration_in_a_reused_key_refusal_can_be_edited_into_the_new_text() {
+    let app = spawn().await;
+    let body = app.valid_body().await;
+    app.register("draft-1", &body).await;
+    // The same draft, changed in another tab and sent with its key again.
+    let newer = edited(&body, |b| b["title"] = json!("Den nyare texten"));
+    let refusal = app.submit("draft-1", &newer).await;
+    assert_eq!(refusal.error(), "idempotency_key_reused");
+    let first = refusal.json();
+    let id = first["id"].as_str().unwrap();
+    let token = first["edit_token"].as_str().unwrap();
+    let version = format!("\"{}\"", first["version"]);
+
+    let reply = app.edit(id, Some(token), Some(&version), &newer).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["activity"]["title"], "Den nyare texten");
+    // Sent once more, the new text is refused again, now with the edit in it,
+    // and the edit made from that is a replay: no loop, no second activity.
+    let again = app.submit("draft-1", &newer).await.json();
+    assert_eq!(again["activity"]["title"], "Den nyare texten");
+    let version = format!("\"{}\"", first["version"]);
+    let replay = app.edit(id, Some(token), Some(&version), &newer).await;
+    assert_eq!(replay.status, StatusCode::OK);
+    assert_eq!(replay.headers["idempotent-replayed"], "true");
+    assert_eq!(app.stored_count().await, 1);
+    assert_eq!(
+        app.view(id, Some(token)).await.json()["submitter_email"],
+        SUBMITTER
+    );
 }
 
 #[tokio::test]

@@ -540,16 +540,26 @@ async fn a_retry_is_recognised_across_empty_optional_fields_and_an_older_servers
 }
 
 #[tokio::test]
-async fn a_key_reused_for_another_body_is_refused() {
+async fn a_key_reused_for_another_body_is_refused_with_the_first_registration() {
     let app = spawn().await;
     let body = app.valid_body().await;
-    assert_eq!(app.submit("k", &body).await.status, StatusCode::CREATED);
+    let first = app.submit("k", &body).await;
+    assert_eq!(first.status, StatusCode::CREATED);
     let mut changed = body.clone();
     changed["title"] = json!("En helt annan titel");
     let reply = app.submit("k", &changed).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reply.error(), "idempotency_key_reused");
     assert_eq!(app.stored_count().await, 1);
+    // The key's holder gets what the first request made, to carry on from.
+    let json = reply.json();
+    let first = first.json();
+    for field in ["id", "edit_token", "version", "activity"] {
+        assert_eq!(json[field], first[field], "{field}");
+    }
+    assert_eq!(json["activity"]["title"], "Öppna data i praktiken");
+    assert!(json["message"].as_str().unwrap().contains("ändring"));
+    assert_eq!(reply.headers[header::CACHE_CONTROL], "no-store");
 }
 
 #[tokio::test]

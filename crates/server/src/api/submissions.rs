@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::api::auth::ClientAddr;
 use crate::api::body::{body_bytes, parse_json, require_json};
 use crate::changes::is_public;
-use crate::error::ApiError;
+use crate::error::{ApiError, FirstRegistration};
 use crate::rate_limit::ClientKey;
 use crate::request_hash;
 use crate::storage::{ActivityRecord, KnownSubmission, NewSubmission, SubmissionOutcome};
@@ -62,7 +62,8 @@ impl<'a> Registration<'a> {
 
 /// Registers an activity: 201 when stored now, 200 with
 /// `Idempotent-Replayed: true` when the same Idempotency-Key and body came
-/// before, 422 `idempotency_key_reused` when the key came with another body.
+/// before, 422 `idempotency_key_reused` (with the first registration) when
+/// the key came with another body.
 async fn create_activity(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -144,7 +145,8 @@ async fn create_activity(
 }
 
 /// The stored registration again, when the body is the same as the first
-/// time (as its hash of either kind says).
+/// time (as its hash of either kind says); else the refusal, with the first
+/// registration in it.
 fn replay(
     state: &AppState,
     known: KnownSubmission,
@@ -152,10 +154,17 @@ fn replay(
 ) -> Result<Response, ApiError> {
     let same = request_hash::matches(&known.request_hash, normalized)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    if !same {
-        return Err(ApiError::IdempotencyKeyReused);
-    }
     let registration = Registration::of(state, &known.record);
+    if !same {
+        let first = match serde_json::to_value(&registration) {
+            Ok(serde_json::Value::Object(first)) => first,
+            Ok(_) => return Err(ApiError::Internal("a registration is an object".into())),
+            Err(e) => return Err(ApiError::Internal(e.to_string())),
+        };
+        return Err(ApiError::IdempotencyKeyReused {
+            first: FirstRegistration(first),
+        });
+    }
     Ok((
         StatusCode::OK,
         [
