@@ -584,22 +584,73 @@ impl DraftForm {
     /// other field is theirs, so edits of different fields are both kept. A
     /// field both changed keeps ours, the text being typed here.
     pub fn merge(base: &DraftForm, ours: &DraftForm, theirs: &DraftForm) -> DraftForm {
-        use serde_json::Value;
-        let as_map = |form: &DraftForm| match serde_json::to_value(form) {
-            Ok(Value::Object(map)) => Some(map),
-            _ => None,
-        };
-        let (Some(base), Some(ours_map), Some(mut merged)) =
-            (as_map(base), as_map(ours), as_map(theirs))
-        else {
-            return ours.clone();
-        };
-        for (field, value) in ours_map {
-            if base.get(&field) != Some(&value) {
-                merged.insert(field, value);
-            }
+        // Field by field, by name: a generic JSON merge would bring
+        // serde_json's Value into the WebAssembly, tens of kilobytes.
+        let mut merged = theirs.clone();
+        macro_rules! ours_where_changed {
+            ($($field:ident),+ $(,)?) => {
+                $(if ours.$field != base.$field {
+                    merged.$field.clone_from(&ours.$field);
+                })+
+            };
         }
-        serde_json::from_value(Value::Object(merged)).unwrap_or_else(|_| ours.clone())
+        let DraftForm {
+            organisers: _,
+            title: _,
+            summary: _,
+            description: _,
+            themes: _,
+            audiences: _,
+            language: _,
+            day: _,
+            starts_at: _,
+            ends_at: _,
+            format: _,
+            venue_name: _,
+            street_address: _,
+            postal_code: _,
+            city: _,
+            municipality_code: _,
+            platform: _,
+            online_url: _,
+            contact_name: _,
+            contact_email: _,
+            contact_phone: _,
+            signup_url: _,
+            accessibility_features: _,
+            accessibility_note: _,
+            submitter_email: _,
+            consent: _,
+        } = ours; // a new field must be added here and below: the compiler says so here
+        ours_where_changed!(
+            organisers,
+            title,
+            summary,
+            description,
+            themes,
+            audiences,
+            language,
+            day,
+            starts_at,
+            ends_at,
+            format,
+            venue_name,
+            street_address,
+            postal_code,
+            city,
+            municipality_code,
+            platform,
+            online_url,
+            contact_name,
+            contact_email,
+            contact_phone,
+            signup_url,
+            accessibility_features,
+            accessibility_note,
+            submitter_email,
+            consent,
+        );
+        merged
     }
 }
 
@@ -785,6 +836,10 @@ mod tests {
             DraftForm::merge(&base, &ours, &theirs_title).title,
             "Titel från flik ett"
         );
+        // Every field takes part: all of them changed here come through.
+        let empty = DraftForm::default();
+        assert_eq!(DraftForm::merge(&empty, &filled(), &empty), filled());
+        assert_eq!(DraftForm::merge(&empty, &empty, &filled()), filled());
     }
 
     #[test]
