@@ -12,6 +12,7 @@ mod outbox;
 mod pages;
 mod routes;
 mod store;
+pub mod wire;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -26,7 +27,7 @@ pub const PAGE_SIZE: usize = 20;
 use components::{FocusOnNavigation, SiteFooter, SiteHeader};
 use pages::{
     AccessibilityPage, ActivityPage, MyRegistrationsPage, NotFoundPage, ProgrammePage,
-    RegisterStartPage, SentPage, SubmissionPage, WizardPage,
+    RegisterStartPage, SentPage, SubmissionPage, TemplatePage, WizardPage,
 };
 
 /// The two apps; a link to a page of the other one is a full page load.
@@ -51,14 +52,10 @@ impl Part {
 /// the outbox that sends waiting registrations whenever either app is open.
 #[component]
 fn Frame(part: Part, children: Children) -> impl IntoView {
-    match part {
-        Part::Registration => {
-            let health = store::StorageHealth::new();
-            provide_context(health);
-            provide_context(outbox::Outbox::start(health));
-        }
-        Part::Programme => outbox::deliver_quietly(),
-    }
+    // Either app sends what waits in the outbox, with the same loop.
+    let health = store::StorageHealth::new();
+    provide_context(health);
+    provide_context(outbox::Outbox::start(health));
     provide_context(part);
     view! {
         <Router>
@@ -85,7 +82,14 @@ fn Frame(part: Part, children: Children) -> impl IntoView {
 /// The programme: the programme data every page shares, and the routes.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(api::ProgrammeResource::fetch_programme());
+    let programme = api::ProgrammeResource::fetch_programme();
+    provide_context(programme);
+    // The edition is kept for drafting offline in the registration app.
+    Effect::new(move |_| {
+        if let Some(Ok(data)) = programme.get() {
+            store::save_edition(&data.edition);
+        }
+    });
     view! {
         <Frame part=Part::Programme>
             <Routes fallback=|| view! { <NotFoundPage /> }>
@@ -100,11 +104,19 @@ pub fn App() -> impl IntoView {
 /// The registration: the wizard, the person's drafts and registrations.
 #[component]
 pub fn RegistrationApp() -> impl IntoView {
-    provide_context(api::EditionResource::fetch_edition());
+    let edition = api::EditionResource::fetch_edition();
+    provide_context(edition);
+    // Kept for drafting offline.
+    Effect::new(move |_| {
+        if let Some(Ok(edition)) = edition.get() {
+            store::save_edition(&edition);
+        }
+    });
     view! {
         <Frame part=Part::Registration>
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/anmal") view=RegisterStartPage />
+                <Route path=path!("/anmal/mall/:id") view=TemplatePage />
                 <Route path=path!("/anmal/:id/skickad") view=SentPage />
                 <Route path=path!("/anmal/:id/:step") view=WizardPage />
                 <Route path=path!("/utkast") view=MyRegistrationsPage />

@@ -12,13 +12,17 @@ use std::collections::BTreeMap;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use programme::ActivityStatus;
-use programme::draft::{Draft, DraftProblem};
+use programme::draft::{Draft, DraftProblem, EditOf};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 const DRAFT_PREFIX: &str = "iv.v1.draft.";
 const KEPT_PREFIX: &str = "iv.kept.";
 const OUTBOX_PREFIX: &str = "iv.v1.outbox.";
+/// Edits waiting to be sent: a key of their own, so an app from before edits
+/// existed (a tab left open across a deploy) never posts one as a new
+/// registration.
+const OUTBOX_EDIT_PREFIX: &str = "iv.v1.outbox-edit.";
 const OUTBOX_STATE_PREFIX: &str = "iv.v1.outbox-state.";
 const DELIVERED_PREFIX: &str = "iv.v1.delivered.";
 const SENT_PREFIX: &str = "iv.v1.sent.";
@@ -184,6 +188,8 @@ pub fn load_draft(id: &str) -> Result<Option<Draft>, DraftProblem> {
     };
     match Draft::decode(&text) {
         Ok(draft) => Ok(Some(draft)),
+        // A newer app's draft stays exactly where it is, for the newer app.
+        Err(problem @ DraftProblem::NewerVersion(_)) => Err(problem),
         Err(problem) => {
             keep_aside(&key, &text);
             Err(problem)
@@ -218,11 +224,30 @@ pub fn list_drafts() -> Vec<Draft> {
         let Some(text) = read(&key) else { continue };
         match Draft::decode(&text) {
             Ok(draft) => drafts.push(draft),
+            Err(DraftProblem::NewerVersion(_)) => {}
             Err(_) => keep_aside(&key, &text),
         }
     }
     drafts.sort_by_key(|d| std::cmp::Reverse(d.updated_at));
     drafts
+}
+
+/// How many drafts a newer version of the app has written (left alone here).
+pub fn newer_drafts() -> usize {
+    keys_with(DRAFT_PREFIX)
+        .iter()
+        .filter_map(|key| read(key))
+        .filter(|text| matches!(Draft::decode(text), Err(DraftProblem::NewerVersion(_))))
+        .count()
+}
+
+/// A draft that changes the activity with this id, if one is being written.
+pub fn draft_editing(activity_id: &str) -> Option<Draft> {
+    list_drafts().into_iter().find(|d| {
+        d.edit
+            .as_ref()
+            .is_some_and(|edit| edit.activity_id == activity_id)
+    })
 }
 
 pub fn delete_draft(id: &str) {
@@ -254,7 +279,7 @@ pub enum OutboxState {
         last_error: Option<String>,
     },
     /// The server refused it; the person needs to change something. Its
-    /// answer, as written ([`crate::api::Refusal::read`] reads it).
+    /// answer, as written ([`crate::wire::Refusal::read`] reads it).
     Refused { status: u16, response: String },
 }
 
@@ -273,6 +298,8 @@ pub struct OutboxEntry {
     pub body: String,
     pub queued_at: i64,
     pub state: OutboxState,
+    /// Set when it changes an activity already sent (a `PUT`).
+    pub edit: Option<EditOf>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -280,6 +307,17 @@ struct OutboxMeta {
     title: String,
     queued_at: i64,
     state: OutboxState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    edit: Option<EditOf>,
+}
+
+/// Where an entry's body waits: edits and registrations apart.
+fn body_key(id: &str, edit: bool) -> String {
+    if edit {
+        format!("{OUTBOX_EDIT_PREFIX}{id}")
+    } else {
+        format!("{OUTBOX_PREFIX}{id}")
+    }
 }
 
 /// Saves an entry. A refused one leaves the outbox proper (its body goes: the
@@ -290,8 +328,12 @@ pub fn save_outbox(entry: &OutboxEntry, health: StorageHealth) {
         title: entry.title.clone(),
         queued_at: entry.queued_at,
         state: entry.state.clone(),
+        edit: entry.edit.clone(),
     };
-    let body_key = format!("{OUTBOX_PREFIX}{}", entry.id);
+    let body_key = body_key(&entry.id, entry.edit.is_some());
+    // An entry that changed kind (a registration that became an edit) has
+    // one body only.
+    remove(&self::body_key(&entry.id, entry.edit.is_none()));
     match entry.state {
         OutboxState::Waiting { .. } => {
             write_raw(&body_key, &entry.body);
@@ -303,7 +345,7 @@ pub fn save_outbox(entry: &OutboxEntry, health: StorageHealth) {
 }
 
 pub fn outbox_entry(id: &str) -> Option<OutboxEntry> {
-    let body = read(&format!("{OUTBOX_PREFIX}{id}"));
+    let body = outbox_body(id);
     let meta: Option<OutboxMeta> = read_json(&format!("{OUTBOX_STATE_PREFIX}{id}"));
     let meta = match (&body, meta) {
         (Some(_), Some(meta)) => meta,
@@ -315,6 +357,7 @@ pub fn outbox_entry(id: &str) -> Option<OutboxEntry> {
                 attempts: 0,
                 last_error: None,
             },
+            edit: None,
         },
         (None, Some(meta)) if matches!(meta.state, OutboxState::Refused { .. }) => meta,
         // Without a body, a waiting entry has been delivered.
@@ -326,6 +369,7 @@ pub fn outbox_entry(id: &str) -> Option<OutboxEntry> {
         body: body.unwrap_or_default(),
         queued_at: meta.queued_at,
         state: meta.state,
+        edit: meta.edit,
     })
 }
 
@@ -342,21 +386,31 @@ pub fn outbox() -> Vec<OutboxEntry> {
     entries
 }
 
-/// The ids of the registrations waiting to be sent.
+/// The ids of the registrations and edits waiting to be sent.
 pub fn outbox_ids() -> Vec<String> {
-    keys_with(OUTBOX_PREFIX)
+    let mut ids: Vec<String> = keys_with(OUTBOX_PREFIX)
         .into_iter()
         .map(|key| key[OUTBOX_PREFIX.len()..].to_owned())
-        .collect()
+        .chain(
+            keys_with(OUTBOX_EDIT_PREFIX)
+                .into_iter()
+                .map(|key| key[OUTBOX_EDIT_PREFIX.len()..].to_owned()),
+        )
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
-/// The body of a registration waiting to be sent.
+/// The body of a registration or an edit waiting to be sent.
 pub fn outbox_body(id: &str) -> Option<String> {
-    read(&format!("{OUTBOX_PREFIX}{id}"))
+    read(&body_key(id, false)).or_else(|| read(&body_key(id, true)))
 }
 
+/// Takes an entry out of the outbox (the draft stays).
 pub fn remove_outbox(id: &str) {
-    remove(&format!("{OUTBOX_PREFIX}{id}"));
+    remove(&body_key(id, false));
+    remove(&body_key(id, true));
     remove(&format!("{OUTBOX_STATE_PREFIX}{id}"));
 }
 
@@ -365,9 +419,10 @@ pub fn remove_outbox(id: &str) {
 /// stored (storage full), both stay: the next send is a replay that brings the
 /// same answer back. The registration app turns it into a [`SentRecord`]
 /// ([`delivered`]).
-pub fn mark_delivered(id: &str, accepted: &crate::api::Accepted) {
+pub fn mark_delivered(id: &str, accepted: &crate::wire::Accepted) {
     if write(&format!("{DELIVERED_PREFIX}{id}"), accepted) {
-        remove(&format!("{OUTBOX_PREFIX}{id}"));
+        remove(&body_key(id, false));
+        remove(&body_key(id, true));
         delete_draft(id);
     }
 }
@@ -382,7 +437,7 @@ pub fn is_sent_or_queued(id: &str) -> bool {
 
 /// Accepted registrations not yet kept as sent records: (draft id, the
 /// server's answer, the title).
-pub fn delivered() -> Vec<(String, crate::api::Accepted, String)> {
+pub fn delivered() -> Vec<(String, crate::wire::Accepted, String)> {
     keys_with(DELIVERED_PREFIX)
         .into_iter()
         .filter_map(|key| {
@@ -411,6 +466,12 @@ pub struct SentRecord {
     pub title: String,
     pub status: ActivityStatus,
     pub sent_at: i64,
+    /// Why the operators rejected it, as last heard from the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_note: Option<String>,
+    /// The draft of the latest change sent for it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_edit: Option<String>,
 }
 
 impl SentRecord {
@@ -435,6 +496,27 @@ pub fn sent_is_stored(draft_id: &str) -> bool {
 
 pub fn sent(draft_id: &str) -> Option<SentRecord> {
     read_json(&format!("{SENT_PREFIX}{draft_id}"))
+}
+
+/// The sent record of an activity, by its id on the server.
+pub fn sent_for_activity(activity_id: &str) -> Option<SentRecord> {
+    all_sent().into_iter().find(|r| r.id == activity_id)
+}
+
+/// The sent record an edit draft changed.
+pub fn sent_by_edit(draft_id: &str) -> Option<SentRecord> {
+    all_sent()
+        .into_iter()
+        .find(|r| r.last_edit.as_deref() == Some(draft_id))
+}
+
+/// Asks the browser to keep this site's storage when space runs low, so
+/// drafts and edit links are not evicted. The browser may say no; the edit
+/// link is e-mailed too, so nothing depends on the answer.
+pub fn ask_to_persist() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().storage().persist();
+    }
 }
 
 pub fn all_sent() -> Vec<SentRecord> {

@@ -8,6 +8,9 @@ use programme::{Edition, Programme};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+pub use crate::wire::{Accepted, OrganiserView, Refusal};
+use crate::wire::{Delivery, classify, error_code};
+
 /// Why a request to the API failed, in words a visitor can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
@@ -124,7 +127,7 @@ pub struct ProgrammeData {
 }
 
 impl EditionResponse {
-    /// The edition, kept for drafting offline, and whether the programme is open.
+    /// The edition, and whether the programme is open.
     fn into_edition(self) -> (Edition, bool) {
         let edition = Edition {
             name: self.name,
@@ -133,7 +136,6 @@ impl EditionResponse {
             ends_on: self.ends_on,
             programme_opens_on: self.programme_opens_on,
         };
-        crate::store::save_edition(&edition);
         (edition, self.programme_is_open)
     }
 }
@@ -213,22 +215,8 @@ impl EditionResource {
     }
 }
 
-/// The server's answer to a registration it accepted.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-pub struct Accepted {
-    pub id: String,
-    pub edit_token: String,
-    pub activity: AcceptedActivity,
-}
-
-/// The part of the accepted activity the app keeps.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-pub struct AcceptedActivity {
-    pub status: programme::ActivityStatus,
-}
-
-/// Why a registration was not accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a registration or an edit was not accepted.
+#[derive(Debug, Clone)]
 pub enum SubmitError {
     /// Not now (offline, server down or busy): send it again later.
     Retry(String),
@@ -236,36 +224,34 @@ pub enum SubmitError {
     /// answer is kept as the server wrote it: only the registration app reads
     /// its field errors ([`Refusal::read`]).
     Refused { status: u16, response: String },
+    /// The registration's key came before with another text; the answer
+    /// carries the first registration ([`Accepted`]), which this text is to
+    /// change.
+    KeyReused(Accepted),
 }
 
-/// A refusal's message and field errors.
-#[derive(Debug, Default, Deserialize)]
-pub struct Refusal {
-    #[serde(default)]
-    pub message: String,
-    #[serde(default)]
-    pub fields: programme::FieldErrors,
-}
-
-impl Refusal {
-    pub fn read(status: u16, response: &str) -> Refusal {
-        let mut refusal: Refusal = serde_json::from_str(response).unwrap_or_default();
-        if refusal.message.is_empty() {
-            refusal.message = format!("Servern tog inte emot anmälan ({status}).");
-        }
-        refusal
-    }
-}
-
-/// How long a registration may take to send before it counts as not sent (and
-/// waits for the next attempt): a hung request must not hold the outbox.
+/// How long a sending may take before it counts as not sent (and waits for
+/// the next attempt): a hung request must not hold the outbox.
 const SUBMIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// `POST /api/activities` of a registration's JSON, with the draft's id as
-/// `Idempotency-Key`: sending the same registration twice gives the same
-/// activity, never a second one. Only an answer that reads as an [`Accepted`]
-/// counts as sent (a proxy's page with status 200 does not).
-pub async fn submit(key: &str, body: &str) -> Result<Accepted, SubmitError> {
+/// A registration or an edit on its way, as HTTP.
+pub enum Outgoing<'a> {
+    /// `POST /api/activities` with the draft's id as `Idempotency-Key`:
+    /// sending it twice gives the same activity, never a second one.
+    Register { key: &'a str, body: &'a str },
+    /// `PUT /api/activities/{id}` with the edit token, based on a version
+    /// (`If-Match`): sent twice, the second finds it applied.
+    Edit {
+        activity_id: &'a str,
+        token: &'a str,
+        version: u64,
+        body: &'a str,
+    },
+}
+
+/// Sends a registration or an edit. Only an answer that reads as an
+/// [`Accepted`] counts as sent (a proxy's page with status 200 does not).
+pub async fn send(outgoing: Outgoing<'_>) -> Result<Accepted, SubmitError> {
     use wasm_bindgen_futures::JsFuture;
 
     let offline = || {
@@ -278,67 +264,125 @@ pub async fn submit(key: &str, body: &str) -> Result<Accepted, SubmitError> {
     headers
         .set("Content-Type", "application/json")
         .map_err(|_| offline())?;
-    headers.set("Idempotency-Key", key).map_err(|_| offline())?;
     let init = web_sys::RequestInit::new();
-    init.set_method("POST");
+    let (path, body) = match outgoing {
+        Outgoing::Register { key, body } => {
+            headers.set("Idempotency-Key", key).map_err(|_| offline())?;
+            init.set_method("POST");
+            ("/api/activities".to_owned(), body)
+        }
+        Outgoing::Edit {
+            activity_id,
+            token,
+            version,
+            body,
+        } => {
+            headers
+                .set("Authorization", &format!("Bearer {token}"))
+                .map_err(|_| offline())?;
+            headers
+                .set("If-Match", &format!("\"{version}\""))
+                .map_err(|_| offline())?;
+            init.set_method("PUT");
+            (activity_path(activity_id), body)
+        }
+    };
     init.set_headers(&headers);
     init.set_body(&wasm_bindgen::JsValue::from_str(body));
     if let Ok(controller) = web_sys::AbortController::new() {
         init.set_signal(Some(&controller.signal()));
         set_timeout(move || controller.abort(), SUBMIT_TIMEOUT);
     }
-    let pending = JsFuture::from(window().fetch_with_str_and_init("/api/activities", &init));
-    let (response, text) = answer(pending).await.ok_or_else(offline)?;
-    let text = text.ok_or_else(offline)?;
-    let status = response.status();
-    let later = || {
+    let pending = JsFuture::from(window().fetch_with_str_and_init(&path, &init));
+    let answer = answer(pending).await;
+    let status = answer.as_ref().map(|(response, _)| response.status());
+    let text = answer.and_then(|(_, text)| text);
+    let later = |status: u16| {
         SubmitError::Retry(format!(
             "Servern kunde inte ta emot anmälan just nu ({status}). Vi försöker igen automatiskt."
         ))
     };
-    match status {
-        200..=299 => serde_json::from_str(&text).map_err(|_| later()),
-        // What the server refuses to store as it is; anything else (busy,
-        // down behind a proxy, a body cut off on the way) may work later.
-        400 | 413 | 415 | 422 if !is_unreadable_body(&text) => Err(SubmitError::Refused {
+    // A body cut off on the way is no answer.
+    let (Some(status), Some(text)) = (status, text) else {
+        return Err(offline());
+    };
+    match classify(Some(status), &error_code(&text)) {
+        Delivery::Accepted => serde_json::from_str(&text).map_err(|_| later(status)),
+        Delivery::Retry => Err(later(status)),
+        Delivery::Refused => Err(SubmitError::Refused {
             status,
             response: text,
         }),
-        _ => Err(later()),
+        Delivery::KeyReused => match serde_json::from_str(&text) {
+            Ok(first) => Err(SubmitError::KeyReused(first)),
+            // An older server says no more than that: the person decides.
+            Err(_) => Err(SubmitError::Refused {
+                status,
+                response: text,
+            }),
+        },
     }
 }
 
-/// Whether the server said the body did not arrive whole: worth sending again.
-fn is_unreadable_body(response: &str) -> bool {
-    #[derive(Deserialize)]
-    struct Code {
-        #[serde(default)]
-        error: String,
-    }
-    serde_json::from_str::<Code>(response).is_ok_and(|c| c.error == "unreadable_body")
+/// `/api/activities/{id}`.
+fn activity_path(id: &str) -> String {
+    format!("/api/activities/{}", programme::filter::percent_encode(id))
 }
 
-/// What the organiser can see of their own registration.
-#[derive(Debug, Clone, Deserialize)]
-pub struct SubmissionStatus {
-    pub id: String,
-    pub status: programme::ActivityStatus,
-    pub title: String,
-    #[serde(default)]
-    pub review_note: Option<String>,
-}
-
-/// `GET /api/submissions/{id}` with the private edit token.
-pub async fn submission_status(id: &str, token: &str) -> Result<SubmissionStatus, ApiError> {
+/// Headers with the organiser's edit token.
+fn with_token(token: &str) -> Result<web_sys::RequestInit, ApiError> {
     let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
     headers
         .set("Authorization", &format!("Bearer {token}"))
         .map_err(|_| ApiError::Network)?;
     let init = web_sys::RequestInit::new();
     init.set_headers(&headers);
+    Ok(init)
+}
+
+/// `GET /api/submissions/{id}` with the private edit token.
+pub async fn organiser_view(id: &str, token: &str) -> Result<OrganiserView, ApiError> {
+    let init = with_token(token)?;
     let path = format!("/api/submissions/{}", programme::filter::percent_encode(id));
     read_json(wasm_bindgen_futures::JsFuture::from(
         window().fetch_with_str_and_init(&path, &init),
     ))
+    .await
+}
+
+/// `POST /api/activities/{id}/cancel` with the edit token and the reason.
+pub async fn cancel_activity(id: &str, token: &str, reason: &str) -> Result<(), ApiError> {
+    #[derive(Deserialize)]
+    struct Cancelled {}
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
+    headers
+        .set("Authorization", &format!("Bearer {token}"))
+        .map_err(|_| ApiError::Network)?;
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(|_| ApiError::Network)?;
+    init.set_headers(&headers);
+    #[derive(serde::Serialize)]
+    struct Cancellation<'a> {
+        reason: &'a str,
+    }
+    let body = serde_json::to_string(&Cancellation { reason }).map_err(|_| ApiError::Decode)?;
+    init.set_body(&wasm_bindgen::JsValue::from_str(&body));
+    let path = format!("{}/cancel", activity_path(id));
+    read_json::<Cancelled>(wasm_bindgen_futures::JsFuture::from(
+        window().fetch_with_str_and_init(&path, &init),
+    ))
+    .await
+    .map(|_| ())
+}
+
+/// `GET /api/activities/{id}`: one published activity.
+pub async fn public_activity(id: &str) -> Result<programme::Activity, ApiError> {
+    read_json(request(&format!(
+        "/activities/{}",
+        programme::filter::percent_encode(id)
+    )))
     .await
 }

@@ -1,12 +1,14 @@
 //! Reusable pieces of the pages.
 
 mod activity_card;
+mod confirm;
 mod filter_bar;
 pub mod form;
 mod layout;
 mod load_state;
 
 pub use activity_card::ActivityCard;
+pub use confirm::ConfirmButton;
 pub use filter_bar::FilterBar;
 pub use layout::{AppLink, FocusOnNavigation, SiteFooter, SiteHeader};
 pub use load_state::{LoadError, Loading};

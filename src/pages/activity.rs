@@ -1,13 +1,14 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use programme::submission::language_name;
 use programme::time::{format_day, format_time_span, to_stockholm};
 use programme::{Activity, regions};
 
 use super::{use_filter_from_query, use_page_title};
 use crate::AppRoute;
 use crate::api::ProgrammeResource;
-use crate::components::{LoadError, Loading};
+use crate::components::{AppLink, LoadError, Loading};
 
 /// Everything about one activity, at `/aktivitet/{id}`.
 #[component]
@@ -104,11 +105,13 @@ fn ActivityDetails(activity: Activity) -> impl IntoView {
         .map(|o| view! { <li>{o.name.clone()}" ("{o.kind.label().to_lowercase()}")"</li> })
         .collect_view();
     let features = join_labels(&activity.accessibility.features, |f| f.label());
-    let language = match activity.language.as_str() {
-        "sv" => "Svenska".to_owned(),
-        "en" => "Engelska".to_owned(),
-        other => other.to_owned(),
-    };
+    // Regression: this page had its own list and showed "fi" or "smi" raw.
+    let language =
+        language_name(&activity.language).map_or_else(|| activity.language.clone(), str::to_owned);
+    let template = format!(
+        "/anmal/mall/{}",
+        programme::filter::percent_encode(&activity.id)
+    );
     let contact = activity.contact.clone();
     view! {
         <article class="activity">
@@ -119,6 +122,9 @@ fn ActivityDetails(activity: Activity) -> impl IntoView {
             {cancelled.then(|| view! {
                 <div class="notice notice--warning">
                     <p><strong>"Aktiviteten är inställd."</strong>" Den blir inte av som planerat."</p>
+                    {activity.cancellation_reason.clone().map(|reason| view! {
+                        <p>"Arrangörens förklaring: "{reason}</p>
+                    })}
                 </div>
             })}
             <p class="lead">{activity.summary.clone()}</p>
@@ -148,6 +154,12 @@ fn ActivityDetails(activity: Activity) -> impl IntoView {
                 <a href=format!("mailto:{}", contact.email)>{contact.email.clone()}</a>
                 {contact.phone.map(|phone| view! { <br />{phone} })}
             </p>
+            <h2>"Ska du ordna något liknande?"</h2>
+            <p>
+                "Börja en ny anmälan med innehållet i den här aktiviteten. Du väljer själv dag och "
+                "tid och kan ändra allt innan du skickar."
+            </p>
+            <p><AppLink href=template class="button button--secondary">"Använd som mall"</AppLink></p>
         </article>
     }
 }

@@ -6,13 +6,15 @@ mod my_registrations;
 mod not_found;
 mod programme_page;
 mod register;
+mod submission;
 
 pub use accessibility::AccessibilityPage;
 pub use activity::ActivityPage;
-pub use my_registrations::{MyRegistrationsPage, SubmissionPage};
+pub use my_registrations::MyRegistrationsPage;
 pub use not_found::NotFoundPage;
 pub use programme_page::ProgrammePage;
-pub use register::{RegisterStartPage, SentPage, WizardPage};
+pub use register::{RegisterStartPage, SentPage, TemplatePage, WizardPage};
+pub use submission::SubmissionPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

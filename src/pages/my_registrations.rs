@@ -1,81 +1,18 @@
-//! `/utkast` (the person's drafts, registrations waiting to be sent, and those
-//! sent, in this browser) and `/anmalan/{id}` (a sent registration, opened with
-//! its private link).
+//! `/utkast`, "Mina anmälningar": the person's drafts, the registrations
+//! waiting to be sent, and those sent, in this browser.
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_navigate;
+use programme::ActivityStatus;
 use programme::draft::Step;
-use programme::{ActivityStatus, time};
+use programme::time::format_moment_ms;
 
-use super::register::{StorageWarning, refresh_status, sent_path, step_path};
+use super::register::{StorageWarning, refresh_status, sent_path, start_draft, step_path};
 use super::use_page_title;
+use crate::components::ConfirmButton;
 use crate::outbox::Outbox;
 use crate::store::{self, OutboxState, StorageHealth};
-
-/// "26 november kl. 14.05", in Stockholm time.
-fn format_changed(ms: i64) -> String {
-    match DateTime::<Utc>::from_timestamp_millis(ms) {
-        Some(moment) => {
-            let local = time::to_stockholm(&moment);
-            format!(
-                "{} kl. {}",
-                time::format_date(local.date_naive()),
-                time::format_time(local.time())
-            )
-        }
-        None => "okänd tid".to_owned(),
-    }
-}
-
-/// A button that asks before it deletes.
-#[component]
-fn DeleteWithConfirmation(
-    /// What is deleted, for the question and the button's name.
-    what: String,
-    on_delete: Callback<()>,
-) -> impl IntoView {
-    let asking = RwSignal::new(false);
-    let confirm_ref = NodeRef::<leptos::html::Button>::new();
-    let ask_ref = NodeRef::<leptos::html::Button>::new();
-    let ask = move |_| {
-        asking.set(true);
-        request_animation_frame(move || {
-            if let Some(button) = confirm_ref.get_untracked() {
-                let _ = button.focus();
-            }
-        });
-    };
-    let cancel = move |_| {
-        asking.set(false);
-        request_animation_frame(move || {
-            if let Some(button) = ask_ref.get_untracked() {
-                let _ = button.focus();
-            }
-        });
-    };
-    let question = format!("Vill du ta bort {what}? Det går inte att ångra.");
-    let hidden = format!(" {what}");
-    view! {
-        <Show
-            when=move || asking.get()
-            fallback=move || view! {
-                <button type="button" class="button button--link" node_ref=ask_ref on:click=ask>
-                    "Ta bort"<span class="visually-hidden">{hidden.clone()}</span>
-                </button>
-            }
-        >
-            <div class="confirm" role="group" aria-label="Bekräfta borttagning">
-                <p>{question.clone()}</p>
-                <button type="button" class="button button--danger" node_ref=confirm_ref on:click=move |_| on_delete.run(())>
-                    "Ja, ta bort"
-                </button>
-                <button type="button" class="button button--secondary" on:click=cancel>"Avbryt"</button>
-            </div>
-        </Show>
-    }
-}
 
 /// One part of the page: its heading and its list.
 fn headed_list(heading: &'static str, items: impl IntoView) -> impl IntoView {
@@ -117,12 +54,33 @@ pub fn MyRegistrationsPage() -> impl IntoView {
             .collect();
         (drafts, waiting, store::kept_drafts(), store::all_sent())
     });
-    // Ask the server how the sent ones are doing.
+    // Ask the server how every sent one is doing: an operator may have
+    // decided, or the organiser changed it from another browser.
     for record in store::all_sent() {
-        if matches!(record.status, ActivityStatus::Pending) {
-            refresh_status(record, health, changed);
-        }
+        refresh_status(record, health, changed);
     }
+    let navigate = use_navigate();
+    let navigate_to = {
+        let navigate = navigate.clone();
+        Callback::new(move |path: String| navigate(&path, Default::default()))
+    };
+    let copy_error = RwSignal::new(None::<String>);
+    // "Använd som mall" of a sent registration: its content comes from the server.
+    let copy_sent = Callback::new(move |record: store::SentRecord| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match crate::api::organiser_view(&record.id, &record.edit_token).await {
+                Ok(view) => {
+                    let form =
+                        programme::DraftForm::from_activity(&view.activity, &view.submitter_email)
+                            .as_template();
+                    let id = start_draft(form, None, health);
+                    navigate(&step_path(&id, Step::Organiser), Default::default());
+                }
+                Err(error) => copy_error.set(Some(error.message())),
+            }
+        });
+    });
     view! {
         <div class="page page--narrow">
             <h1 id="mina-anmalningar" tabindex="-1">"Mina anmälningar"</h1>
@@ -132,6 +90,24 @@ pub fn MyRegistrationsPage() -> impl IntoView {
             </p>
             <StorageWarning />
             <p><A href="/anmal" attr:class="button">"Anmäl en ny aktivitet"</A></p>
+            {move || copy_error.get().map(|message| view! {
+                <div class="notice notice--error" role="alert">
+                    <p>"Vi kunde inte hämta anmälan för att använda den som mall. "{message}</p>
+                </div>
+            })}
+            {move || {
+                changed.track();
+                let newer = store::newer_drafts();
+                (newer > 0).then(|| view! {
+                    <div class="notice notice--warning">
+                        <p>
+                            {if newer == 1 { "Ett utkast".to_owned() } else { format!("{newer} utkast") }}
+                            " har sparats av en nyare version av sidan. Ladda om sidan för att se "
+                            {if newer == 1 { "det" } else { "dem" }}"."
+                        </p>
+                    </div>
+                })
+            }}
             {move || {
                 let (drafts, waiting, kept, sent) = listing.get();
                 let nothing = drafts.is_empty() && waiting.is_empty() && kept.is_empty() && sent.is_empty();
@@ -150,9 +126,12 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                                             <label for=id.clone()>{format!("Innehåll i utkast som inte kunde läsas ({})", index + 1)}</label>
                                             <textarea id=id readonly rows="4">{kept.text}</textarea>
                                         </div>
-                                        <DeleteWithConfirmation
-                                            what="utkastet som inte kunde läsas".to_owned()
-                                            on_delete=Callback::new(move |_| {
+                                        <ConfirmButton
+                                            label="Ta bort".to_owned()
+                                            hidden_name="utkastet som inte kunde läsas".to_owned()
+                                            question="Vill du ta bort utkastet som inte kunde läsas? Det går inte att ångra.".to_owned()
+                                            confirm="Ja, ta bort".to_owned()
+                                            on_confirm=Callback::new(move |_| {
                                                 store::delete_kept(&key);
                                                 refresh.run("Utkastet".to_owned());
                                             })
@@ -177,14 +156,30 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                         let items = waiting
                             .into_iter()
                             .map(|entry| {
-                                let state = match &entry.state {
-                                    OutboxState::Waiting { .. } => "Väntar på att skickas",
-                                    OutboxState::Refused { .. } => "Behöver ändras",
+                                let waiting = matches!(entry.state, OutboxState::Waiting { .. });
+                                let state = match (waiting, entry.edit.is_some()) {
+                                    (true, false) => "Väntar på att skickas",
+                                    (true, true) => "Ändringen väntar på att skickas",
+                                    (false, _) => "Behöver ändras",
                                 };
+                                let id = entry.id.clone();
+                                let hidden = format!("”{}”", entry.title);
                                 view! {
                                     <li class="draft">
                                         <h3><A href=sent_path(&entry.id)>{entry.title.clone()}</A></h3>
                                         <p>{state}</p>
+                                        {waiting.then(|| view! {
+                                            <ConfirmButton
+                                                label="Ta tillbaka".to_owned()
+                                                hidden_name=hidden
+                                                question="Vill du ta tillbaka den? Den skickas inte, och du hittar den bland dina utkast.".to_owned()
+                                                confirm="Ja, ta tillbaka".to_owned()
+                                                on_confirm=Callback::new(move |_| {
+                                                    outbox.take_back(&id);
+                                                    refresh.run("Anmälan i kön".to_owned());
+                                                })
+                                            />
+                                        })}
                                     </li>
                                 }
                             })
@@ -200,20 +195,33 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                                 let what = format!("utkastet ”{title}”");
                                 let id = draft.id.clone();
                                 let step = draft.step;
+                                let kind = if draft.is_edit() { "Ändring av en skickad anmälan. " } else { "" };
+                                let template = draft.form.as_template();
+                                let copy_title = title.clone();
+                                let copy = move |_| {
+                                    let id = start_draft(template.clone(), None, health);
+                                    navigate_to.run(step_path(&id, Step::Organiser));
+                                };
                                 view! {
                                     <li class="draft">
                                         <h3>{title.clone()}</h3>
                                         <p>
-                                            "Senast ändrat "{format_changed(draft.updated_at)}". Steg "
+                                            {kind}"Senast ändrat "{format_moment_ms(draft.updated_at)}". Steg "
                                             {step.number()}" av "{Step::ALL.len()}": "{step.title()}"."
                                         </p>
                                         <p class="draft__actions">
                                             <A href=step_path(&draft.id, step) attr:class="button button--secondary">
                                                 "Fortsätt"<span class="visually-hidden">" med "{link_title}</span>
                                             </A>
-                                            <DeleteWithConfirmation
-                                                what=what
-                                                on_delete=Callback::new(move |_| {
+                                            <button type="button" class="button button--link" on:click=copy>
+                                                "Använd som mall"<span class="visually-hidden">" för "{copy_title}</span>
+                                            </button>
+                                            <ConfirmButton
+                                                label="Ta bort".to_owned()
+                                                hidden_name=what.clone()
+                                                question=format!("Vill du ta bort {what}? Det går inte att ångra.")
+                                                confirm="Ja, ta bort".to_owned()
+                                                on_confirm=Callback::new(move |_| {
                                                     store::delete_draft(&id);
                                                     store::remove_outbox(&id);
                                                     refresh.run("Utkastet".to_owned());
@@ -230,10 +238,27 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                         let items = sent
                             .into_iter()
                             .map(|record| {
+                                let note = (record.status == ActivityStatus::Rejected)
+                                    .then(|| record.review_note.clone())
+                                    .flatten();
+                                let title = record.title.clone();
+                                let hidden_change = format!(" ”{title}”");
+                                let hidden_copy = format!(" för ”{title}”");
+                                let path = record.edit_path();
+                                let for_copy = record.clone();
                                 view! {
                                     <li class="draft">
-                                        <h3><A href=record.edit_path()>{record.title.clone()}</A></h3>
-                                        <p>"Skickad "{format_changed(record.sent_at)}". "{record.status.label()}"."</p>
+                                        <h3><A href=path.clone()>{title}</A></h3>
+                                        <p>"Skickad "{format_moment_ms(record.sent_at)}". "{record.status.label()}"."</p>
+                                        {note.map(|note| view! { <p>"Skäl: "{note}</p> })}
+                                        <p class="draft__actions">
+                                            <A href=path attr:class="button button--secondary">
+                                                "Ändra eller ställ in"<span class="visually-hidden">{hidden_change}</span>
+                                            </A>
+                                            <button type="button" class="button button--link" on:click=move |_| copy_sent.run(for_copy.clone())>
+                                                "Använd som mall"<span class="visually-hidden">{hidden_copy}</span>
+                                            </button>
+                                        </p>
                                     </li>
                                 }
                             })
@@ -241,70 +266,6 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                         headed_list("Skickade anmälningar", items)
                     })}
                 }
-            }}
-        </div>
-    }
-}
-
-/// `/anmalan/{id}#nyckel={token}`: a sent registration, by its private link.
-#[component]
-pub fn SubmissionPage() -> impl IntoView {
-    use_page_title(|| "Din anmälan".to_owned());
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let token = window()
-        .location()
-        .hash()
-        .unwrap_or_default()
-        .strip_prefix("#nyckel=")
-        .map(str::to_owned)
-        .unwrap_or_default();
-    let status = LocalResource::new(move || {
-        let id = id.get();
-        let token = token.clone();
-        async move { crate::api::submission_status(&id, &token).await }
-    });
-    view! {
-        <div class="page page--narrow">
-            <h1>"Din anmälan"</h1>
-            {move || match status.get() {
-                None => view! { <crate::components::Loading /> }.into_any(),
-                Some(Ok(status)) => {
-                    let text = match status.status {
-                        ActivityStatus::Pending => "Väntar på granskning. När den är godkänd visas den i programmet.",
-                        ActivityStatus::Published => "Godkänd och publicerad i programmet.",
-                        ActivityStatus::Rejected => "Inte godkänd för programmet.",
-                        ActivityStatus::Cancelled => "Inställd. Den visas i programmet som inställd.",
-                    };
-                    view! {
-                        <dl class="facts facts--wide">
-                            <div><dt>"Aktivitet"</dt><dd>{status.title.clone()}</dd></div>
-                            <div><dt>"Status"</dt><dd>{text}</dd></div>
-                            {status.review_note.clone().map(|note| view! {
-                                <div><dt>"Motivering"</dt><dd>{note}</dd></div>
-                            })}
-                        </dl>
-                        {(status.status == ActivityStatus::Published).then(|| view! {
-                            <p><crate::components::AppLink href=format!("/aktivitet/{}", status.id)>"Se aktiviteten i programmet"</crate::components::AppLink></p>
-                        })}
-                    }
-                    .into_any()
-                }
-                Some(Err(crate::api::ApiError::Network)) => view! {
-                    <div class="notice notice--error" role="alert">
-                        <p>"Vi når inte servern just nu. Försök igen om en stund."</p>
-                    </div>
-                }
-                .into_any(),
-                Some(Err(_)) => view! {
-                    <div class="notice notice--error" role="alert">
-                        <p>
-                            "Vi hittar ingen anmälan för den här länken. Kontrollera att du har kopierat hela "
-                            "länken, också delen efter #."
-                        </p>
-                    </div>
-                }
-                .into_any(),
             }}
         </div>
     }

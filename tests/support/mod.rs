@@ -3,6 +3,8 @@
 //! headless Chromium driven through ChromeDriver.
 #![allow(dead_code)] // each includer uses a part
 
+pub mod wizard;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

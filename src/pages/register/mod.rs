@@ -9,8 +9,8 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::{use_navigate, use_params_map};
-use programme::draft::{Draft, DraftForm, Step};
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+use programme::draft::{Draft, DraftForm, DraftProblem, EditOf, Step};
 use programme::{Edition, FieldErrors};
 
 use super::use_page_title;
@@ -59,9 +59,21 @@ macro_rules! bind_set {
 
 mod sent;
 mod steps;
+mod template;
 
 use sent::SentStatus;
 pub use sent::{SentPage, refresh_status};
+pub use template::TemplatePage;
+
+/// Starts a new draft with a filled form (a copy, or a change of a sent
+/// activity) and returns its id.
+pub fn start_draft(form: DraftForm, edit: Option<EditOf>, health: StorageHealth) -> String {
+    let mut draft = Draft::new(store::new_id(), store::now_ms());
+    draft.form = form;
+    draft.edit = edit;
+    store::save_draft(&draft, health);
+    draft.id
+}
 use steps::{activity_step, contact_step, organiser_step, review_step, time_place_step};
 
 /// The edition, from the server or (offline) as last seen.
@@ -161,6 +173,8 @@ pub fn RegisterStartPage() -> impl IntoView {
 struct DraftSaver {
     state: Arc<Mutex<SaverState>>,
     health: StorageHealth,
+    /// The form on screen, given what another tab changed meanwhile.
+    form: RwSignal<DraftForm>,
     /// Set when the draft turns out to have been sent meanwhile (from another
     /// tab): it is then not saved again, or it would come back as a second
     /// registration.
@@ -169,20 +183,25 @@ struct DraftSaver {
 
 struct SaverState {
     draft: Draft,
+    /// The form as this tab last saw it in storage: what another tab's
+    /// changes and this tab's are both measured from.
+    base: DraftForm,
     dirty: bool,
     timer: Option<leptos::prelude::TimeoutHandle>,
 }
 
 impl DraftSaver {
-    fn new(draft: Draft, health: StorageHealth) -> Self {
+    fn new(draft: Draft, health: StorageHealth, form: RwSignal<DraftForm>) -> Self {
         DraftSaver {
             sent_elsewhere: RwSignal::new(false),
             state: Arc::new(Mutex::new(SaverState {
+                base: draft.form.clone(),
                 draft,
                 dirty: false,
                 timer: None,
             })),
             health,
+            form,
         }
     }
 
@@ -218,15 +237,36 @@ impl DraftSaver {
         self.flush();
     }
 
-    /// Takes the draft as another tab saved it, unless this tab has changes
-    /// of its own still to save. Returns the form to show, if taken.
+    /// Takes in the draft as another tab saved it: the fields it changed,
+    /// joined with this tab's own changes still to save (see
+    /// [`DraftForm::merge`]). Returns the form to show, if it changed.
     fn reload(&self, draft: Draft) -> Option<DraftForm> {
         let mut state = self.lock();
-        if state.dirty || state.draft == draft {
+        if draft.form == state.base {
             return None;
         }
-        state.draft = draft;
-        Some(state.draft.form.clone())
+        let theirs = draft.form.clone();
+        // What is on screen, which may hold typing the saver has not been
+        // told of yet (its effect runs after the event that brought it).
+        let ours = self.form.get_untracked();
+        let ours_unsaved = state.dirty || ours != state.draft.form;
+        let merged = if ours_unsaved {
+            DraftForm::merge(&state.base, &ours, &theirs)
+        } else {
+            theirs.clone()
+        };
+        state.base = theirs;
+        if !ours_unsaved {
+            state.draft = draft;
+        }
+        state.draft.form = merged.clone();
+        // The joined form holds this tab's typing: save it now.
+        state.dirty = ours_unsaved;
+        drop(state);
+        if ours_unsaved {
+            self.flush();
+        }
+        (merged != ours).then_some(merged)
     }
 
     fn flush(&self) {
@@ -234,13 +274,30 @@ impl DraftSaver {
         if let Some(timer) = state.timer.take() {
             timer.clear();
         }
+        let mut joined = None;
         if state.dirty {
             state.dirty = false;
             if store::is_sent_or_queued(&state.draft.id) {
                 self.sent_elsewhere.try_set(true);
             } else {
+                // Another tab may have saved since this one last looked:
+                // keep its changes too.
+                if let Ok(Some(stored)) = store::load_draft(&state.draft.id)
+                    && stored.form != state.base
+                {
+                    let merged = DraftForm::merge(&state.base, &state.draft.form, &stored.form);
+                    if merged != state.draft.form {
+                        state.draft.form = merged.clone();
+                        joined = Some(merged);
+                    }
+                }
                 store::save_draft(&state.draft, self.health);
+                state.base = state.draft.form.clone();
             }
+        }
+        drop(state);
+        if let Some(form) = joined {
+            self.form.try_set(form);
         }
     }
 }
@@ -299,6 +356,7 @@ pub fn WizardPage() -> impl IntoView {
                         view! { <SentStatus draft_id=id /> }.into_any()
                     }
                     Ok(None) => view! { <DraftMissing /> }.into_any(),
+                    Err(DraftProblem::NewerVersion(_)) => view! { <DraftFromNewerVersion /> }.into_any(),
                     Err(_) => view! { <DraftUnreadable /> }.into_any(),
                 }
             }}
@@ -316,6 +374,18 @@ fn DraftMissing() -> impl IntoView {
             "bara i webbläsaren där de skrevs."
         </p>
         <p><A href="/utkast">"Se dina utkast"</A>" eller "<A href="/anmal">"börja en ny anmälan"</A>"."</p>
+    }
+}
+
+#[component]
+fn DraftFromNewerVersion() -> impl IntoView {
+    use_page_title(|| "Ladda om sidan".to_owned());
+    view! {
+        <h1>"Ladda om sidan"</h1>
+        <p>
+            "Utkastet har sparats av en nyare version av sidan än den du har öppen. Ladda om sidan "
+            "för att fortsätta. Utkastet är kvar som det var."
+        </p>
     }
 }
 
@@ -365,10 +435,18 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
     let health = StorageHealth::use_context();
     let outbox = Outbox::use_context();
     let navigate = use_navigate();
+    let location = use_location();
     let draft_id = draft.id.clone();
+    let editing = draft.edit.clone();
+    let is_edit = editing.is_some();
+    let purpose = if is_edit {
+        "Ändra anmälan"
+    } else {
+        "Anmäl en aktivitet"
+    };
     let form = RwSignal::new(draft.form.clone());
     let errors: Errors = RwSignal::new(FieldErrors::default());
-    let saver = DraftSaver::new(draft, health);
+    let saver = DraftSaver::new(draft, health, form);
     let saver_sent = saver.sent_elsewhere;
     let id_for_notice = draft_id.clone();
 
@@ -412,8 +490,10 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
                 None if previous.is_some() => errors.set(FieldErrors::default()),
                 None => {}
             }
-            // A link from the review page's error summary names a field: go to it.
-            let hash = window().location().hash().unwrap_or_default();
+            // A link from the review page's error summary names a field: go to
+            // it. Regression: read from the router's location, which has
+            // moved by now; the window's may not have yet.
+            let hash = location.hash.get_untracked();
             if let Some(target) = hash.strip_prefix('#').filter(|t| !t.is_empty()) {
                 let target = js_sys::decode_uri_component(target)
                     .ok()
@@ -459,11 +539,11 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
     }
 
     use_page_title(move || {
-        let title = step.get().map_or("Anmäl en aktivitet", Step::title);
+        let title = step.get().map_or(purpose, Step::title);
         if errors.with(FieldErrors::is_empty) {
-            format!("{title} – Anmäl en aktivitet")
+            format!("{title} – {purpose}")
         } else {
-            format!("Fel: {title} – Anmäl en aktivitet")
+            format!("Fel: {title} – {purpose}")
         }
     });
 
@@ -516,6 +596,7 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
                         attempts: 0,
                         last_error: None,
                     },
+                    edit: editing.clone(),
                 });
                 navigate(&sent_path(&id_for_submit), Default::default());
             }
@@ -532,7 +613,7 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
 
     view! {
         <p class="caption">
-            "Anmäl en aktivitet – steg "{move || step.get().map_or(1, Step::number)}" av 5"
+            {purpose}" – steg "{move || step.get().map_or(1, Step::number)}" av 5"
         </p>
         <h1>{move || step.get().map_or("", Step::title)}</h1>
         <StepIndicator draft_id=draft_id.clone() step />
@@ -565,13 +646,17 @@ fn Wizard(draft: Draft, step: Memo<Option<Step>>, edition: Memo<EditionState>) -
                     Some(Step::Activity) => activity_step(form, errors).into_any(),
                     Some(Step::TimePlace) => time_place_step(form, errors, edition).into_any(),
                     Some(Step::Contact) => contact_step(form, errors).into_any(),
-                    Some(Step::Review) => review_step(form, errors, id_for_review.clone()).into_any(),
+                    Some(Step::Review) => review_step(form, errors, id_for_review.clone(), is_edit).into_any(),
                     None => ().into_any(),
                 }
             }}
             <div class="wizard__actions">
                 <button type="submit" class="button">
-                    {move || if step.get() == Some(Step::Review) { "Skicka anmälan" } else { "Spara och fortsätt" }}
+                    {move || match (step.get() == Some(Step::Review), is_edit) {
+                        (true, false) => "Skicka anmälan",
+                        (true, true) => "Skicka ändringen",
+                        (false, _) => "Spara och fortsätt",
+                    }}
                 </button>
                 {move || back().map(|path| view! { <A href=path attr:class="back-link">"Tillbaka"</A> })}
             </div>

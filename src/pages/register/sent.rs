@@ -32,10 +32,14 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
     let outbox = Outbox::use_context();
     let health = StorageHealth::use_context();
     let id = draft_id.clone();
+    let id_for_title = draft_id.clone();
     let state = Memo::new(move |_| {
         outbox.track();
         outbox.collect_delivered();
-        if let Some(record) = store::sent(&id) {
+        // A registration's own record, or the record an edit changed.
+        if let Some(record) = store::sent(&id).or_else(|| store::sent_by_edit(&id))
+            && store::outbox_body(&id).is_none()
+        {
             Some(Ok(record))
         } else {
             store::outbox_entry(&id).map(Err)
@@ -43,6 +47,9 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
     });
     use_page_title(move || {
         match state.get() {
+            Some(Ok(record)) if record.last_edit.as_deref() == Some(id_for_title.as_str()) => {
+                "Ändringen är sparad"
+            }
             Some(Ok(_)) => "Anmälan är skickad",
             Some(Err(OutboxEntry {
                 state: OutboxState::Refused { .. },
@@ -54,6 +61,13 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
         .to_owned()
     });
     let retry = move |_| outbox.deliver();
+    let id_for_back = draft_id.clone();
+    let navigate = leptos_router::hooks::use_navigate();
+    // Taken back, it is a draft again: back to its last step.
+    let take_back = Callback::new(move |_| {
+        outbox.take_back(&id_for_back);
+        navigate(&step_path(&id_for_back, Step::Review), Default::default());
+    });
     let announcement = move || match state.get() {
         Some(Ok(_)) => "Anmälan är skickad.",
         Some(Err(OutboxEntry {
@@ -72,8 +86,9 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
                     ActivityStatus::Published => "Aktiviteten är publicerad i programmet.",
                     _ => "Aktiviteten väntar nu på granskning. När den är godkänd visas den i programmet.",
                 };
+                let edited = record.last_edit.as_deref() == Some(draft_id.as_str());
                 view! {
-                    <h1>"Tack! Anmälan är skickad"</h1>
+                    <h1>{if edited { "Ändringen är sparad" } else { "Tack! Anmälan är skickad" }}</h1>
                     <div class="notice notice--success">
                         <p><strong>{record.title.clone()}</strong></p>
                         <p>{status_text}</p>
@@ -94,7 +109,7 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
             }
             Some(Err(entry)) => match entry.state {
                 OutboxState::Refused { status, response } => {
-                    let Refusal { message, fields } = Refusal::read(status, &response);
+                    let Refusal { message, fields, .. } = Refusal::read(status, &response);
                     let items = fields
                         .iter()
                         .flat_map(|(field, codes)| {
@@ -130,6 +145,14 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
                         </p>
                     </div>
                     <button type="button" class="button button--secondary" on:click=retry>"Försök skicka nu"</button>
+                    <h2>"Vill du inte skicka den?"</h2>
+                    <p>"Så länge servern inte har svarat kan du ta tillbaka anmälan. Den blir då ett utkast igen."</p>
+                    <crate::components::ConfirmButton
+                        label="Ta tillbaka anmälan".to_owned()
+                        question="Vill du ta tillbaka anmälan? Den skickas inte, och du hittar den bland dina utkast.".to_owned()
+                        confirm="Ja, ta tillbaka".to_owned()
+                        on_confirm=take_back
+                    />
                 }
                 .into_any(),
             },
@@ -146,11 +169,15 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
 /// Starts a background check of a sent registration's status.
 pub fn refresh_status(record: store::SentRecord, health: StorageHealth, changed: RwSignal<u32>) {
     spawn_local(async move {
-        if let Ok(status) = crate::api::submission_status(&record.id, &record.edit_token).await
-            && status.status != record.status
+        if let Ok(view) = crate::api::organiser_view(&record.id, &record.edit_token).await
+            && (view.status != record.status
+                || view.review_note != record.review_note
+                || view.title != record.title)
         {
             let updated = store::SentRecord {
-                status: status.status,
+                status: view.status,
+                review_note: view.review_note,
+                title: view.title,
                 ..record
             };
             store::save_sent(&updated, health);

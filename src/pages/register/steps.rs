@@ -21,18 +21,6 @@ fn kind_options() -> Vec<(String, String)> {
         .collect()
 }
 
-/// The kind of organisation a known name stands for: "Umeå kommun", "Region Skåne".
-fn kind_of_known_name(name: &str) -> Option<OrganiserKind> {
-    let name = name.trim();
-    if regions::counties().iter().any(|c| c.region_name == name) {
-        return Some(OrganiserKind::Region);
-    }
-    regions::municipalities()
-        .iter()
-        .any(|m| m.organisation_name() == name)
-        .then_some(OrganiserKind::Municipality)
-}
-
 pub(super) fn organiser_step(form: RwSignal<DraftForm>, errors: Errors) -> impl IntoView {
     let count = Memo::new(move |_| form.with(|f| f.organisers.len()));
     let add = move |_| {
@@ -86,7 +74,7 @@ fn organiser_row(form: RwSignal<DraftForm>, errors: Errors, index: usize) -> imp
             form.update(|f| {
                 if let Some(row) = f.organisers.get_mut(index) {
                     if row.kind.is_empty()
-                        && let Some(kind) = kind_of_known_name(&value)
+                        && let Some(kind) = regions::kind_of_known_name(&value)
                     {
                         row.kind = kind.key().to_owned();
                     }
@@ -306,6 +294,7 @@ pub(super) fn review_step(
     form: RwSignal<DraftForm>,
     errors: Errors,
     draft_id: String,
+    is_edit: bool,
 ) -> impl IntoView {
     let f = form.get_untracked();
     let section = |step: Step, rows: AnyView| {
@@ -402,6 +391,12 @@ pub(super) fn review_step(
         {section(Step::TimePlace, time_rows)}
         {section(Step::Contact, contact_rows)}
         <ChoiceGroup name="consent" legend="Publicering" choices=vec![("yes", "Jag godkänner att uppgifterna om aktiviteten publiceras i Innovationsveckans program.")] selected=consent on_change=on_consent errors />
-        <p class="hint">"Anmälan granskas innan den visas i programmet."</p>
+        <p class="hint">
+            {if is_edit {
+                "En publicerad aktivitet ändras i programmet så snart ändringen har kommit fram. En aktivitet som väntar på granskning, eller som inte godkändes, granskas igen."
+            } else {
+                "Anmälan granskas innan den visas i programmet."
+            }}
+        </p>
     }
 }
