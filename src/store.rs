@@ -427,6 +427,32 @@ pub fn mark_delivered(id: &str, accepted: &crate::wire::Accepted) {
     }
 }
 
+/// Where a registration stands in this browser, by its draft's id: the one
+/// answer every page asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    /// Nothing has been sent: a draft to go on with (or none at all).
+    Draft,
+    /// In the outbox, on its way to the server.
+    Waiting(OutboxEntry),
+    /// The server refused it; the draft is there to correct and send again.
+    Refused(OutboxEntry),
+    /// Accepted: the record of its activity. For an edit, the record it
+    /// changed ([`SentRecord::last_edit`] names the edit's draft).
+    Sent(SentRecord),
+}
+
+pub fn stage(draft_id: &str) -> Stage {
+    match outbox_entry(draft_id) {
+        Some(entry) if matches!(entry.state, OutboxState::Refused { .. }) => Stage::Refused(entry),
+        Some(entry) => Stage::Waiting(entry),
+        None => match sent(draft_id).or_else(|| sent_by_edit(draft_id)) {
+            Some(record) => Stage::Sent(record),
+            None => Stage::Draft,
+        },
+    }
+}
+
 /// Whether a registration from this draft is on its way or has been accepted:
 /// the draft is then no longer to be changed or sent from a form.
 pub fn is_sent_or_queued(id: &str) -> bool {

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use programme::FieldErrors;
+use programme::draft::form_position;
 use programme::submission::error_message;
 use wasm_bindgen::JsCast;
 
@@ -38,55 +39,6 @@ pub fn target_id(field: &str) -> String {
         "online" => "online.platform".to_owned(),
         _ => field.to_owned(),
     }
-}
-
-/// The fields in the order the wizard asks for them, so the error summary
-/// lists them as the person meets them on the page.
-const FORM_ORDER: &[&str] = &[
-    "organisers",
-    "title",
-    "summary",
-    "description",
-    "themes",
-    "audiences",
-    "language",
-    "day",
-    "starts_at",
-    "ends_at",
-    "format",
-    "venue",
-    "venue.name",
-    "venue.street_address",
-    "venue.postal_code",
-    "venue.city",
-    "venue.municipality_code",
-    "online",
-    "online.platform",
-    "online.url",
-    "contact.name",
-    "contact.email",
-    "contact.phone",
-    "signup_url",
-    "accessibility.features",
-    "accessibility.note",
-    "submitter_email",
-    "consent",
-];
-
-/// Where a field comes in the form: organiser rows in turn (name before
-/// kind), then the rest in [`FORM_ORDER`].
-fn form_position(field: &str) -> (usize, usize, usize) {
-    if let Some(rest) = field.strip_prefix("organisers[")
-        && let Some((index, part)) = rest.split_once("].")
-    {
-        return (
-            0,
-            index.parse().unwrap_or(0) + 1,
-            usize::from(part != "name"),
-        );
-    }
-    let position = FORM_ORDER.iter().position(|f| *f == field);
-    (position.unwrap_or(FORM_ORDER.len()), 0, 0)
 }
 
 /// Moves focus to an element by id (and so scrolls it into view).
@@ -406,38 +358,5 @@ pub fn ErrorSummary(
                 </div>
             }
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_are_listed_in_the_order_of_the_form() {
-        let mut fields = vec![
-            "consent",
-            "organisers[1].kind",
-            "title",
-            "organisers[0].kind",
-            "organisers",
-            "organisers[0].name",
-            "venue.city",
-            "starts_at",
-        ];
-        fields.sort_by_key(|f| form_position(f));
-        assert_eq!(
-            fields,
-            [
-                "organisers",
-                "organisers[0].name",
-                "organisers[0].kind",
-                "organisers[1].kind",
-                "title",
-                "starts_at",
-                "venue.city",
-                "consent"
-            ]
-        );
     }
 }

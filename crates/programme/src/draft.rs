@@ -78,16 +78,63 @@ impl Step {
     /// The step where a form field is filled in.
     pub fn of_field(field: &str) -> Step {
         let head = field.split(['.', '[']).next().unwrap_or_default();
-        match head {
-            "organisers" => Step::Organiser,
-            "title" | "summary" | "description" | "themes" | "audiences" | "language" => {
-                Step::Activity
-            }
-            "day" | "starts_at" | "ends_at" | "format" | "venue" | "online" => Step::TimePlace,
-            "contact" | "signup_url" | "accessibility" | "submitter_email" => Step::Contact,
-            _ => Step::Review,
-        }
+        FIELDS
+            .iter()
+            .find(|(name, _)| name.split('.').next() == Some(head))
+            .map_or(Step::Review, |(_, step)| *step)
     }
+}
+
+/// Every field of a registration by its name in the form (the API's names,
+/// plus `day` and `consent`), in the order the wizard asks for them, with the
+/// step it is on: the one list the error summary's order, the step of an
+/// error and the field ids come from.
+pub const FIELDS: &[(&str, Step)] = &[
+    ("organisers", Step::Organiser),
+    ("title", Step::Activity),
+    ("summary", Step::Activity),
+    ("description", Step::Activity),
+    ("themes", Step::Activity),
+    ("audiences", Step::Activity),
+    ("language", Step::Activity),
+    ("day", Step::TimePlace),
+    ("starts_at", Step::TimePlace),
+    ("ends_at", Step::TimePlace),
+    ("format", Step::TimePlace),
+    ("venue", Step::TimePlace),
+    ("venue.name", Step::TimePlace),
+    ("venue.street_address", Step::TimePlace),
+    ("venue.postal_code", Step::TimePlace),
+    ("venue.city", Step::TimePlace),
+    ("venue.municipality_code", Step::TimePlace),
+    ("online", Step::TimePlace),
+    ("online.platform", Step::TimePlace),
+    ("online.url", Step::TimePlace),
+    ("contact.name", Step::Contact),
+    ("contact.email", Step::Contact),
+    ("contact.phone", Step::Contact),
+    ("signup_url", Step::Contact),
+    ("accessibility.features", Step::Contact),
+    ("accessibility.note", Step::Contact),
+    ("submitter_email", Step::Contact),
+    ("consent", Step::Review),
+];
+
+/// Where a field comes in the form, to sort errors as the person meets
+/// them: organiser rows in turn (name before kind), then the rest in the
+/// order of [`FIELDS`]; an unknown field last.
+pub fn form_position(field: &str) -> (usize, usize, usize) {
+    if let Some(rest) = field.strip_prefix("organisers[")
+        && let Some((index, part)) = rest.split_once("].")
+    {
+        return (
+            0,
+            index.parse().unwrap_or(0) + 1,
+            usize::from(part != "name"),
+        );
+    }
+    let position = FIELDS.iter().position(|(name, _)| *name == field);
+    (position.unwrap_or(FIELDS.len()), 0, 0)
 }
 
 impl Serialize for Step {
@@ -988,6 +1035,45 @@ mod tests {
             assert!(
                 matches!(Draft::decode(broken), Err(DraftProblem::Corrupt(_))),
                 "{broken}"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_sort_in_the_order_of_the_form() {
+        let mut fields = vec![
+            "consent",
+            "contact.email",
+            "organisers[1].kind",
+            "title",
+            "organisers[1].name",
+            "organisers",
+            "venue.city",
+            "day",
+        ];
+        fields.sort_by_key(|f| form_position(f));
+        assert_eq!(
+            fields,
+            [
+                "organisers",
+                "organisers[1].name",
+                "organisers[1].kind",
+                "title",
+                "day",
+                "venue.city",
+                "contact.email",
+                "consent"
+            ]
+        );
+        // Every field the rules report has its place and its step.
+        let form = DraftForm {
+            format: "hybrid".into(),
+            ..DraftForm::default()
+        };
+        for (field, _) in form.validate(&edition(), now()).iter() {
+            assert!(
+                form_position(field).0 < FIELDS.len(),
+                "{field} is not listed"
             );
         }
     }

@@ -14,6 +14,7 @@ pub mod draft;
 pub mod filter;
 pub mod model;
 pub mod regions;
+pub mod review;
 pub mod submission;
 pub mod time;
 

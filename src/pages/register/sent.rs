@@ -12,7 +12,7 @@ use super::super::use_page_title;
 use super::{StorageWarning, step_path};
 use crate::api::Refusal;
 use crate::outbox::Outbox;
-use crate::store::{self, OutboxEntry, OutboxState, StorageHealth};
+use crate::store::{self, OutboxState, Stage, StorageHealth};
 
 /// `/anmal/{draft}/skickad`.
 #[component]
@@ -36,27 +36,17 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
     let state = Memo::new(move |_| {
         outbox.track();
         outbox.collect_delivered();
-        // A registration's own record, or the record an edit changed.
-        if let Some(record) = store::sent(&id).or_else(|| store::sent_by_edit(&id))
-            && store::outbox_body(&id).is_none()
-        {
-            Some(Ok(record))
-        } else {
-            store::outbox_entry(&id).map(Err)
-        }
+        store::stage(&id)
     });
     use_page_title(move || {
         match state.get() {
-            Some(Ok(record)) if record.last_edit.as_deref() == Some(id_for_title.as_str()) => {
+            Stage::Sent(record) if record.last_edit.as_deref() == Some(id_for_title.as_str()) => {
                 "Ändringen är sparad"
             }
-            Some(Ok(_)) => "Anmälan är skickad",
-            Some(Err(OutboxEntry {
-                state: OutboxState::Refused { .. },
-                ..
-            })) => "Anmälan behöver ändras",
-            Some(Err(_)) => "Anmälan väntar på att skickas",
-            None => "Anmälan finns inte",
+            Stage::Sent(_) => "Anmälan är skickad",
+            Stage::Refused(_) => "Anmälan behöver ändras",
+            Stage::Waiting(_) => "Anmälan väntar på att skickas",
+            Stage::Draft => "Anmälan finns inte",
         }
         .to_owned()
     });
@@ -69,18 +59,15 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
         navigate(&step_path(&id_for_back, Step::Review), Default::default());
     });
     let announcement = move || match state.get() {
-        Some(Ok(_)) => "Anmälan är skickad.",
-        Some(Err(OutboxEntry {
-            state: OutboxState::Refused { .. },
-            ..
-        })) => "Anmälan behöver ändras.",
+        Stage::Sent(_) => "Anmälan är skickad.",
+        Stage::Refused(_) => "Anmälan behöver ändras.",
         _ => "",
     };
     view! {
         <p class="visually-hidden" role="status">{announcement}</p>
         <StorageWarning />
         {move || match state.get() {
-            Some(Ok(record)) => {
+            Stage::Sent(record) => {
                 let link = format!("{}{}", window().location().origin().unwrap_or_default(), record.edit_path());
                 let status_text = match record.status {
                     ActivityStatus::Published => "Aktiviteten är publicerad i programmet.",
@@ -107,7 +94,7 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
                 }
                 .into_any()
             }
-            Some(Err(entry)) => match entry.state {
+            Stage::Waiting(entry) | Stage::Refused(entry) => match entry.state {
                 OutboxState::Refused { status, response } => {
                     let Refusal { message, fields, .. } = Refusal::read(status, &response);
                     let items = fields
@@ -156,7 +143,7 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
                 }
                 .into_any(),
             },
-            None => view! {
+            Stage::Draft => view! {
                 <h1>"Anmälan finns inte"</h1>
                 <p>"Vi hittar ingen anmälan med den här adressen i den här webbläsaren."</p>
                 <p><A href="/utkast">"Mina anmälningar"</A></p>

@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use programme::draft::{DraftForm, OrganiserInput, Step};
-use programme::submission::{LANGUAGES, language_name};
+use programme::draft::{DraftForm, OrganiserInput};
+use programme::review::format_choice;
+use programme::submission::LANGUAGES;
 use programme::{
     AccessibilityFeature, ActivityFormat, Audience, Edition, FieldErrors, OrganiserKind, Theme,
     regions, time,
@@ -238,14 +239,6 @@ pub(super) fn time_place_step(
     }
 }
 
-fn format_choice(format: ActivityFormat) -> &'static str {
-    match format {
-        ActivityFormat::Physical => "På plats",
-        ActivityFormat::Digital => "Digitalt",
-        ActivityFormat::Hybrid => "Både på plats och digitalt",
-    }
-}
-
 pub(super) fn contact_step(form: RwSignal<DraftForm>, errors: Errors) -> impl IntoView {
     let (features, on_feature) = bind_set!(form.accessibility_features);
     view! {
@@ -278,104 +271,33 @@ fn answer(label: &'static str, value: String) -> impl IntoView {
     }
 }
 
-fn labels<T: Copy>(
-    keys: &[String],
-    from_key: fn(&str) -> Option<T>,
-    label: fn(T) -> &'static str,
-) -> String {
-    keys.iter()
-        .filter_map(|k| from_key(k))
-        .map(label)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 pub(super) fn review_step(
     form: RwSignal<DraftForm>,
     errors: Errors,
     draft_id: String,
     is_edit: bool,
 ) -> impl IntoView {
-    let f = form.get_untracked();
-    let section = |step: Step, rows: AnyView| {
-        let path = step_path(&draft_id, step);
-        view! {
-            <section class="review">
-                <div class="review__heading">
-                    <h2>{step.title()}</h2>
-                    <A href=path>"Ändra"<span class="visually-hidden">" "{step.title().to_lowercase()}</span></A>
-                </div>
-                <dl class="facts facts--review">{rows}</dl>
-            </section>
-        }
-    };
-    let organisers = f
-        .organisers
-        .iter()
-        .filter(|o| !o.name.trim().is_empty())
-        .map(|o| {
-            let kind = OrganiserKind::from_key(&o.kind).map_or("typ saknas", OrganiserKind::label);
-            format!("{} ({})", o.name.trim(), kind.to_lowercase())
+    let sections = form
+        .get_untracked()
+        .review()
+        .into_iter()
+        .map(|(step, answers)| {
+            let path = step_path(&draft_id, step);
+            let rows = answers
+                .into_iter()
+                .map(|(label, value)| answer(label, value))
+                .collect_view();
+            view! {
+                <section class="review">
+                    <div class="review__heading">
+                        <h2>{step.title()}</h2>
+                        <A href=path>"Ändra"<span class="visually-hidden">" "{step.title().to_lowercase()}</span></A>
+                    </div>
+                    <dl class="facts facts--review">{rows}</dl>
+                </section>
+            }
         })
-        .collect::<Vec<_>>()
-        .join(", ");
-    let format = ActivityFormat::from_key(&f.format);
-    let place = match format {
-        Some(format) if format.has_venue() => {
-            let kommun = regions::municipality(&f.municipality_code)
-                .map(|m| m.organisation_name())
-                .unwrap_or_default();
-            [
-                f.venue_name.as_str(),
-                f.street_address.as_str(),
-                &format!("{} {}", f.postal_code, f.city),
-                &kommun,
-            ]
-            .iter()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ")
-        }
-        _ => String::new(),
-    };
-    let day = time::parse_date(&f.day).map_or(String::new(), |d| {
-        time::capitalize_first(&time::format_day(d))
-    });
-    let clock = |text: &str| {
-        programme::draft::parse_clock(text)
-            .map_or_else(|| text.trim().to_owned(), time::format_time)
-    };
-    let when = if f.day.is_empty() && f.starts_at.trim().is_empty() && f.ends_at.trim().is_empty() {
-        String::new()
-    } else {
-        format!("{day}, {}–{}", clock(&f.starts_at), clock(&f.ends_at))
-    };
-    let organiser_rows = answer("Arrangörer", organisers).into_any();
-    let activity_rows = view! {
-        {answer("Titel", f.title.clone())}
-        {answer("Kort sammanfattning", f.summary.clone())}
-        {answer("Beskrivning", f.description.clone())}
-        {answer("Teman", labels(&f.themes, Theme::from_key, Theme::label))}
-        {answer("Målgrupper", labels(&f.audiences, Audience::from_key, Audience::label))}
-        {answer("Språk", language_name(&f.language).unwrap_or_default().to_owned())}
-    }
-    .into_any();
-    let time_rows = view! {
-        {answer("Tid", when)}
-        {answer("Form", format.map_or("", format_choice).to_owned())}
-        {format.is_some_and(ActivityFormat::has_venue).then(|| answer("Plats", place))}
-        {format.is_some_and(ActivityFormat::is_online).then(|| answer("Digitalt", format!("{} {}", f.platform, f.online_url)))}
-    }
-    .into_any();
-    let contact_rows = view! {
-        {answer("Kontakt", [f.contact_name.trim(), f.contact_email.trim(), f.contact_phone.trim()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", "))}
-        {answer("Anmälan för deltagare", f.signup_url.clone())}
-        {answer("Tillgänglighet", labels(&f.accessibility_features, AccessibilityFeature::from_key, AccessibilityFeature::label))}
-        {answer("Mer om tillgängligheten", f.accessibility_note.clone())}
-        {answer("Din e-postadress", f.submitter_email.clone())}
-    }
-    .into_any();
+        .collect_view();
     let consent = Signal::derive(move || {
         if form.with(|f| f.consent) {
             vec!["yes".to_owned()]
@@ -386,10 +308,7 @@ pub(super) fn review_step(
     let on_consent = Callback::new(move |(_, on): (String, bool)| form.update(|f| f.consent = on));
     view! {
         <p class="lead">"Kontrollera uppgifterna innan du skickar. Allt utom din e-postadress visas i programmet."</p>
-        {section(Step::Organiser, organiser_rows)}
-        {section(Step::Activity, activity_rows)}
-        {section(Step::TimePlace, time_rows)}
-        {section(Step::Contact, contact_rows)}
+        {sections}
         <ChoiceGroup name="consent" legend="Publicering" choices=vec![("yes", "Jag godkänner att uppgifterna om aktiviteten publiceras i Innovationsveckans program.")] selected=consent on_change=on_consent errors />
         <p class="hint">
             {if is_edit {
