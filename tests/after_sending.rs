@@ -499,3 +499,83 @@ async fn a_rejected_registration_shows_the_reason_and_goes_back_for_review_when_
     })
     .await;
 }
+
+/// What has keyboard focus: its tag, id and text.
+async fn focused(c: &fantoccini::Client) -> String {
+    let element = c.active_element().await.unwrap();
+    let tag = element.tag_name().await.unwrap();
+    let id = element.attr("id").await.unwrap().unwrap_or_default();
+    let text = element.text().await.unwrap_or_default();
+    format!("{tag}#{id} {text}")
+}
+
+async fn press(c: &fantoccini::Client, key: fantoccini::key::Key) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&String::from(char::from(key)))
+        .await
+        .unwrap();
+}
+
+/// Tabs forward until the focused element starts as `wanted` ("tag#id
+/// text"), at most `limit` times.
+async fn tab_to(c: &fantoccini::Client, wanted: &str, limit: usize) {
+    for _ in 0..limit {
+        if focused(c).await.starts_with(wanted) {
+            return;
+        }
+        press(c, fantoccini::key::Key::Tab).await;
+    }
+    panic!(
+        "Tab never reached {wanted}; focus is on {}",
+        focused(c).await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn an_organiser_cancels_with_the_keyboard_alone_and_wrong_links_say_so() {
+    use fantoccini::key::Key;
+    in_browser(with_admin, |c, base| async move {
+        let link = register_through_the_wizard(&c, &base).await;
+        let id = admin_id_of(&c, TITLE).await;
+        approve(&c, &id).await;
+
+        // A link with a wrong key, and a template of nothing, say what is wrong.
+        c.goto(&format!("{base}/anmalan/{id}#nyckel=fel"))
+            .await
+            .unwrap();
+        wait_for_text(&c, "main", "Vi hittar ingen anmälan för den här länken").await;
+        assert_accessible(&c, "a link with a wrong key").await;
+        c.goto(&format!("{base}/anmal/mall/finns-inte"))
+            .await
+            .unwrap();
+        wait_for_text(&c, "main", "finns inte i programmet längre").await;
+        assert_accessible(&c, "a template of an activity that does not exist").await;
+
+        c.goto(&link).await.unwrap();
+        wait_for_text(&c, "main", "Godkänd och publicerad i programmet.").await;
+        tab_to(&c, "button# Ställ in aktiviteten", 40).await;
+        press(&c, Key::Enter).await;
+        eventually("focus on the reason", || async {
+            Ok(focused(&c).await.starts_with("textarea#cancel-reason"))
+        })
+        .await;
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys("Lokalen är inte tillgänglig.")
+            .await
+            .unwrap();
+        tab_to(&c, "button# Ja, ställ in aktiviteten", 3).await;
+        press(&c, Key::Enter).await;
+        wait_for_text(&c, "main", "Lokalen är inte tillgänglig.").await;
+        wait_for_text(&c, "main", "Inställd.").await;
+        eventually("focus back on the heading", || async {
+            Ok(focused(&c).await.starts_with("h1#din-anmalan"))
+        })
+        .await;
+    })
+    .await;
+}

@@ -36,24 +36,10 @@ where
     }
 }
 
-/// Calls the API from the page, as any script could: (status, JSON body).
+/// Calls the API from the page with the operators' token, as any script
+/// could: (status, JSON body).
 pub async fn api(c: &Client, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let script = r#"
-        const [method, path, token, body, done] = arguments;
-        const headers = { 'Authorization': 'Bearer ' + token };
-        if (body) headers['Content-Type'] = 'application/json';
-        fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined })
-          .then(async r => done([r.status, await r.json().catch(() => null)]))
-          .catch(e => done([0, String(e)]));
-    "#;
-    let args = vec![
-        json!(method),
-        json!(path),
-        json!(ADMIN_TOKEN),
-        body.unwrap_or(Value::Null),
-    ];
-    let answer = c.execute_async(script, args).await.unwrap();
-    (answer[0].as_u64().unwrap_or(0) as u16, answer[1].clone())
+    api_as(c, ADMIN_TOKEN, method, path, body).await
 }
 
 /// The registrations the operator sees, by status.

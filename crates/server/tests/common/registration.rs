@@ -54,18 +54,8 @@ impl TestApp {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Reply {
-        let mut request = Request::builder().method(method).uri(uri);
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let body = match body {
-            Some(body) => {
-                request = request.header(header::CONTENT_TYPE, "application/json");
-                Body::from(body.to_string())
-            }
-            None => Body::empty(),
-        };
-        self.request(request.body(body).unwrap()).await
+        let request = with_token(Request::builder().method(method).uri(uri), token);
+        self.request(with_json(request, body)).await
     }
 
     /// An admin GET with the right token.
@@ -191,15 +181,8 @@ impl TestApp {
 
     /// `POST /api/activities/{id}/cancel`, with a JSON body or none.
     pub async fn cancel(&self, id: &str, token: Option<&str>, body: Option<Value>) -> Reply {
-        let mut request = with_token(Request::post(format!("/api/activities/{id}/cancel")), token);
-        let body = match body {
-            Some(body) => {
-                request = request.header(header::CONTENT_TYPE, "application/json");
-                Body::from(body.to_string())
-            }
-            None => Body::empty(),
-        };
-        self.request(request.body(body).unwrap()).await
+        let request = with_token(Request::post(format!("/api/activities/{id}/cancel")), token);
+        self.request(with_json(request, body)).await
     }
 
     /// One activity as the admin list shows it.
@@ -225,6 +208,17 @@ impl TestApp {
         let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
         sqlx::SqlitePool::connect_with(options).await.unwrap()
     }
+}
+
+/// The request with a JSON body, or with none.
+fn with_json(request: axum::http::request::Builder, body: Option<Value>) -> Request<Body> {
+    match body {
+        Some(body) => request
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string())),
+        None => request.body(Body::empty()),
+    }
+    .unwrap()
 }
 
 fn with_token(
