@@ -579,3 +579,46 @@ async fn an_organiser_cancels_with_the_keyboard_alone_and_wrong_links_say_so() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn an_edit_sent_while_the_server_is_down_waits_and_is_applied_once() {
+    with_stoppable_server(|c, base, running, config| async move {
+        let link = register_through_the_wizard(&c, &base).await;
+        c.goto(&link).await.unwrap();
+        press_button(&c, "Ändra anmälan").await;
+        wait_for_step(&c, "Arrangör").await;
+        continue_to(&c, "Aktivitet").await;
+        type_into(&c, "Titel", NEW_TITLE).await;
+        continue_to(&c, "Granska och skicka").await;
+        tick(
+            &c,
+            "Jag godkänner att uppgifterna om aktiviteten publiceras i Innovationsveckans program.",
+        )
+        .await;
+        running.stop().await;
+        press_button(&c, "Skicka ändringen").await;
+        wait_for_text(&c, "h1", "Ändringen väntar på att skickas").await;
+        assert_accessible(&c, "a change waiting to be sent").await;
+        // Kept apart from new registrations, so no app takes it for one.
+        assert_eq!(local_storage_keys(&c, "iv.v1.outbox-edit.").await.len(), 1);
+        assert!(local_storage_keys(&c, "iv.v1.outbox.").await.is_empty());
+        c.refresh().await.unwrap();
+        wait_for_text(&c, "h1", "Ändringen väntar på att skickas").await;
+        let restarted = server::start(config).await.unwrap();
+        // Sent by the retry timer, without anyone touching anything.
+        wait_for_text(&c, "h1", "Ändringen är sparad").await;
+        let all = admin_list(&c, None).await;
+        let ours: Vec<_> = all
+            .iter()
+            .filter(|a| a["title"] == NEW_TITLE || a["title"] == TITLE)
+            .collect();
+        assert_eq!(ours.len(), 1, "changed, not registered again: {ours:?}");
+        assert_eq!(ours[0]["title"], NEW_TITLE);
+        assert_eq!(ours[0]["version"], json!(2), "applied once");
+        click_link(&c, "Mina anmälningar").await;
+        wait_for_text(&c, "main", NEW_TITLE).await;
+        restarted.stop().await;
+    })
+    .await;
+}

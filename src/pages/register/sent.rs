@@ -45,6 +45,7 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
             }
             Stage::Sent(_) => "Anmälan är skickad",
             Stage::Refused(_) => "Anmälan behöver ändras",
+            Stage::Waiting(entry) if entry.edit.is_some() => "Ändringen väntar på att skickas",
             Stage::Waiting(_) => "Anmälan väntar på att skickas",
             Stage::Draft => "Anmälan finns inte",
         }
@@ -94,7 +95,9 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
                 }
                 .into_any()
             }
-            Stage::Waiting(entry) | Stage::Refused(entry) => match entry.state {
+            Stage::Waiting(entry) | Stage::Refused(entry) => {
+                let is_edit = entry.edit.is_some();
+                match entry.state {
                 OutboxState::Refused { status, response } => {
                     let Refusal { message, fields, .. } = Refusal::read(status, &response);
                     let items = fields
@@ -115,7 +118,7 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
                     .into_any()
                 }
                 OutboxState::Waiting { attempts, last_error } => view! {
-                    <h1>"Anmälan väntar på att skickas"</h1>
+                    <h1>{if is_edit { "Ändringen väntar på att skickas" } else { "Anmälan väntar på att skickas" }}</h1>
                     <div class="notice notice--warning">
                         <p>
                             {if attempts == 0 { "Anmälan skickas nu …" } else { "Vi har inte kunnat skicka anmälan än." }}
@@ -142,7 +145,8 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
                     />
                 }
                 .into_any(),
-            },
+            }
+            }
             Stage::Draft => view! {
                 <h1>"Anmälan finns inte"</h1>
                 <p>"Vi hittar ingen anmälan med den här adressen i den här webbläsaren."</p>
