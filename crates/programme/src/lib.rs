@@ -13,6 +13,7 @@ pub mod demo;
 pub mod draft;
 pub mod filter;
 pub mod model;
+pub mod moderation;
 pub mod regions;
 pub mod review;
 pub mod submission;
@@ -35,4 +36,11 @@ pub fn is_registration_path(path: &str) -> bool {
         || path == "/utkast"
         || path.starts_with("/utkast/")
         || path.starts_with("/anmalan/")
+}
+
+/// Whether a path belongs to the operators' app (`/admin…`), which neither of
+/// the public apps carries. The server decides with this; public/sw.js leaves
+/// these paths to the network.
+pub fn is_admin_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
 }

@@ -1,0 +1,113 @@
+//! What an operator checks before approving an activity: the quick checks
+//! the moderation queue shows beside each registration.
+
+use crate::Activity;
+
+/// One quick check and how it came out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// Whether it speaks for approving.
+    pub ok: bool,
+    /// What was found, in Swedish.
+    pub text: String,
+}
+
+/// The quick checks of a pending activity against the programme as it is:
+/// the public-sector rule, the organisers and their kinds, its links, and a
+/// title that is already in the programme.
+pub fn quick_checks(activity: &Activity, programme: &[Activity]) -> Vec<Check> {
+    let public: Vec<&str> = activity
+        .organisers
+        .iter()
+        .filter(|o| o.kind.is_public_sector())
+        .map(|o| o.name.as_str())
+        .collect();
+    let mut checks = vec![if public.is_empty() {
+        Check {
+            ok: false,
+            text: "Ingen arrangör är offentlig: regeln om en offentlig part är inte uppfylld."
+                .to_owned(),
+        }
+    } else {
+        Check {
+            ok: true,
+            text: format!("Offentlig part: {}.", public.join(", ")),
+        }
+    }];
+    let organisers = activity
+        .organisers
+        .iter()
+        .map(|o| format!("{} ({})", o.name, o.kind.label().to_lowercase()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    checks.push(Check {
+        ok: true,
+        text: format!("Arrangörer: {organisers}."),
+    });
+    let links: Vec<&str> = activity
+        .signup_url
+        .iter()
+        .map(String::as_str)
+        .chain(activity.online.iter().map(|o| o.url.as_str()))
+        .collect();
+    checks.push(Check {
+        ok: true,
+        text: if links.is_empty() {
+            "Inga länkar.".to_owned()
+        } else {
+            format!("Länkar: {}.", links.join(", "))
+        },
+    });
+    let title = activity.title.trim().to_lowercase();
+    let same_title = programme
+        .iter()
+        .filter(|other| other.id != activity.id && other.title.trim().to_lowercase() == title)
+        .count();
+    if same_title > 0 {
+        checks.push(Check {
+            ok: false,
+            text: format!(
+                "Samma titel finns redan i programmet ({same_title} {}). Kontrollera att det inte är en dubblett.",
+                if same_title == 1 { "aktivitet" } else { "aktiviteter" }
+            ),
+        });
+    }
+    checks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::OrganiserKind;
+    use crate::demo::{activities, sample_edition};
+
+    #[test]
+    fn an_activity_without_a_public_party_fails_the_first_check() {
+        let mut activity = activities(sample_edition().starts_on, 1).remove(0);
+        for organiser in &mut activity.organisers {
+            organiser.kind = OrganiserKind::Business;
+        }
+        let checks = quick_checks(&activity, &[]);
+        assert!(!checks[0].ok, "{checks:?}");
+        activity.organisers[0].kind = OrganiserKind::Region;
+        assert!(quick_checks(&activity, &[])[0].ok);
+    }
+
+    #[test]
+    fn a_title_already_in_the_programme_is_pointed_out() {
+        let programme = activities(sample_edition().starts_on, 3);
+        let mut pending = programme[0].clone();
+        pending.id = "ny".into();
+        pending.title = format!("  {}  ", programme[0].title.to_uppercase());
+        let checks = quick_checks(&pending, &programme);
+        assert!(
+            checks
+                .iter()
+                .any(|c| !c.ok && c.text.contains("Samma titel")),
+            "{checks:?}"
+        );
+        // The activity itself is no duplicate of itself.
+        let checks = quick_checks(&programme[0], &programme);
+        assert!(checks.iter().all(|c| !c.text.contains("Samma titel")));
+    }
+}
