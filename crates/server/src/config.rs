@@ -56,10 +56,22 @@ pub struct Config {
     #[arg(long, env = "IV_HSTS", default_value_t = false)]
     pub hsts: bool,
 
-    /// The operators' secret for the admin API (`Authorization: Bearer …`);
-    /// without it the admin API refuses everyone.
+    /// One operator's secret for the admin API (`Authorization: Bearer …`),
+    /// at least 32 characters; the audit names this operator "operatör".
+    /// Without it, `IV_ADMIN_TOKENS` and `IV_ADMIN_TOKENS_FILE` the admin
+    /// API refuses everyone.
     #[arg(long, env = "IV_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+
+    /// Named operators, each with a token of their own of at least 32
+    /// characters: `name:token,name2:token2`. The audit shows who decided.
+    #[arg(long, env = "IV_ADMIN_TOKENS", hide_env_values = true)]
+    pub admin_tokens: Option<String>,
+
+    /// A file of named operators, one `name:token` a line (lines starting
+    /// with `#` are comments); like `IV_ADMIN_TOKENS`, and both may be used.
+    #[arg(long, env = "IV_ADMIN_TOKENS_FILE")]
+    pub admin_tokens_file: Option<PathBuf>,
 
     /// The secret the organisers' edit links are derived from, at least 32
     /// characters (`openssl rand -hex 32`). Without it the server makes one in
@@ -101,6 +113,11 @@ impl std::fmt::Debug for Config {
                 &self.admin_token.as_ref().map(|_| "<hidden>"),
             )
             .field(
+                "admin_tokens",
+                &self.admin_tokens.as_ref().map(|_| "<hidden>"),
+            )
+            .field("admin_tokens_file", &self.admin_tokens_file)
+            .field(
                 "token_secret",
                 &self.token_secret.as_ref().map(|_| "<hidden>"),
             )
@@ -125,6 +142,8 @@ impl Config {
             demo_activities: programme::demo::DEMO_ACTIVITY_COUNT,
             hsts: false,
             admin_token: None,
+            admin_tokens: None,
+            admin_tokens_file: None,
             token_secret: None,
             publish_without_review: false,
             submissions_per_hour: DEFAULT_SUBMISSIONS_PER_HOUR,
@@ -192,6 +211,7 @@ mod tests {
     fn the_secrets_never_show_in_debug_output() {
         let mut config = Config::with_data_dir("data");
         config.admin_token = Some("hemligt-värde".into());
+        config.admin_tokens = Some("Anna:hemligt-för-anna".into());
         config.token_secret = Some("hemligt-hemligt-hemligt-hemligt-hemligt".into());
         let printed = format!("{config:?}");
         assert!(!printed.contains("hemligt"), "{printed}");
@@ -212,12 +232,15 @@ mod tests {
             "x",
             "--token-secret",
             "y",
+            "--admin-tokens",
+            "Anna:z",
         ])
         .unwrap();
         assert_eq!(config.token_secret.as_deref(), Some("y"));
         assert_eq!(config.submissions_per_hour, 5);
         assert!(config.publish_without_review);
         assert_eq!(config.admin_token.as_deref(), Some("x"));
+        assert_eq!(config.admin_tokens.as_deref(), Some("Anna:z"));
         assert!(Config::try_parse_from(["server", "--submissions-per-hour", "0"]).is_err());
     }
 }

@@ -74,6 +74,10 @@ pub enum ApiError {
     /// 429: too many new registrations from this address (with `Retry-After`).
     #[error("rate limited for {retry_after} s")]
     RateLimited { retry_after: u64 },
+    /// 429: too many wrong operator tokens from this address (with
+    /// `Retry-After`); the code is `rate_limited` as for registrations.
+    #[error("too many wrong tokens, wait {retry_after} s")]
+    TooManyWrongTokens { retry_after: u64 },
     /// 500: logged in full, never shown.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -118,7 +122,9 @@ impl ApiError {
             ApiError::OtherEdition | ApiError::ActivityCancelled | ApiError::ActivityStarted(_) => {
                 StatusCode::CONFLICT
             }
-            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::RateLimited { .. } | ApiError::TooManyWrongTokens { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             ApiError::Storage(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -232,6 +238,13 @@ impl IntoResponse for ApiError {
                     minutes(*retry_after)
                 ),
             }),
+            ApiError::TooManyWrongTokens { retry_after } => json!({
+                "error": "rate_limited",
+                "message": format!(
+                    "Du har försökt med fel nyckel för många gånger. Vänta {} och försök igen.",
+                    seconds(*retry_after)
+                ),
+            }),
             ApiError::Storage(e) => {
                 tracing::error!(error = %e, "storage failed");
                 internal_body()
@@ -248,7 +261,8 @@ impl IntoResponse for ApiError {
                     .headers_mut()
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            ApiError::RateLimited { retry_after } => {
+            ApiError::RateLimited { retry_after }
+            | ApiError::TooManyWrongTokens { retry_after } => {
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
@@ -270,6 +284,14 @@ fn minutes(seconds: u64) -> String {
     match seconds.div_ceil(60) {
         0 | 1 => "en minut".to_owned(),
         n => format!("{n} minuter"),
+    }
+}
+
+/// Whole seconds in Swedish: "en sekund", "10 sekunder".
+fn seconds(seconds: u64) -> String {
+    match seconds {
+        0 | 1 => "en sekund".to_owned(),
+        n => format!("{n} sekunder"),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod changes;
 mod config;
 pub mod error;
 pub mod http;
+pub mod operators;
 pub mod published;
 pub mod rate_limit;
 pub mod request_hash;
@@ -17,6 +18,7 @@ pub mod security;
 pub mod storage;
 pub mod tokens;
 pub mod web;
+pub mod wrong_tokens;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
@@ -29,10 +31,12 @@ use programme::{demo, time::today_in_stockholm};
 use tower_http::trace::TraceLayer;
 
 pub use config::Config;
+use operators::Operators;
 use published::Published;
 use rate_limit::RateLimiter;
 use storage::{SqliteStorage, Storage, StorageError};
 use tokens::EditTokens;
+use wrong_tokens::WrongTokens;
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -49,12 +53,17 @@ struct Inner {
     republishing: tokio::sync::Mutex<()>,
     submissions: RateLimiter,
     edit_tokens: EditTokens,
+    operators: Operators,
+    wrong_tokens: WrongTokens,
 }
 
 impl AppState {
     /// Opens the database, settles the current edition (configured, or the demo
     /// edition, seeded with demo activities on first start) and loads the programme.
+    /// Settings that cannot work (an operator token that is too short, say)
+    /// are refused before the database is touched.
     pub async fn open(config: Config) -> anyhow::Result<Self> {
+        let operators = Operators::from_config(&config)?;
         let storage = SqliteStorage::open(&config.data_dir)
             .await
             .with_context(|| {
@@ -63,12 +72,21 @@ impl AppState {
                     config.data_dir.display()
                 )
             })?;
-        Self::with_storage(config, Arc::new(storage)).await
+        Self::build(config, Arc::new(storage), operators).await
     }
 
     /// Like [`AppState::open`], with any storage. The secret of the edit
     /// links comes from the settings or the data folder (see [`tokens`]).
     pub async fn with_storage(config: Config, storage: Arc<dyn Storage>) -> anyhow::Result<Self> {
+        let operators = Operators::from_config(&config)?;
+        Self::build(config, storage, operators).await
+    }
+
+    async fn build(
+        config: Config,
+        storage: Arc<dyn Storage>,
+        operators: Operators,
+    ) -> anyhow::Result<Self> {
         let edit_tokens = EditTokens::load(config.token_secret.as_deref(), &config.data_dir)?;
         let today = today_in_stockholm(Utc::now());
         let (mut edition, is_demo) = match config.configured_edition()? {
@@ -109,6 +127,8 @@ impl AppState {
                 republishing: tokio::sync::Mutex::new(()),
                 submissions,
                 edit_tokens,
+                operators,
+                wrong_tokens: WrongTokens::new(),
             }),
         })
     }
@@ -143,6 +163,16 @@ impl AppState {
     /// Makes and checks the organisers' edit tokens.
     pub fn edit_tokens(&self) -> &EditTokens {
         &self.inner.edit_tokens
+    }
+
+    /// Who may use the admin API.
+    pub fn operators(&self) -> &Operators {
+        &self.inner.operators
+    }
+
+    /// The wrong operator tokens of each client address lately.
+    pub fn wrong_tokens(&self) -> &WrongTokens {
+        &self.inner.wrong_tokens
     }
 
     /// The token buckets of new registrations.

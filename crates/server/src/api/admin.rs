@@ -106,22 +106,24 @@ async fn list_activities(
 /// Publishes an activity (and clears an earlier rejection's note); it counts
 /// as approved now, and no longer as changed since its approval.
 async fn approve_activity(
-    _: Admin,
+    admin: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    tracing::info!(operator = %admin.name, %id, "approval");
     change_status(&state, &id, ActivityStatus::Published, None).await
 }
 
 /// Rejects an activity with a reason the organiser will see; a published one
 /// leaves the programme.
 async fn reject_activity(
-    _: Admin,
+    admin: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    tracing::info!(operator = %admin.name, %id, "rejection");
     require_json(&headers)?;
     let body = body_bytes(body, BODY_LIMIT)?;
     let Rejection { reason } = parse_json(&body)?;

@@ -1,4 +1,4 @@
-//! Who is asking: bearer tokens (the operators' admin token, an organiser's
+//! Who is asking: bearer tokens (an operator's admin token, an organiser's
 //! edit token) and the client's address for the rate limit.
 
 use std::net::{IpAddr, SocketAddr};
@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::rate_limit::ClientKey;
 
 /// The token of an `Authorization: Bearer <token>` header, if there is one.
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -31,24 +32,46 @@ pub fn secrets_match(given: &str, expected: &str) -> bool {
         == 0
 }
 
-/// Proof that the request carries the configured admin token. As an
-/// extractor it runs before the path or body is looked at, so a request
-/// without it learns nothing (401, whatever it asks for).
-#[derive(Debug, Clone, Copy)]
-pub struct Admin;
+/// Proof that the request carries an operator's token (see
+/// [`crate::operators`]), and whose. As an extractor it runs before the
+/// path or body is looked at, so a request without it learns nothing (401,
+/// whatever it asks for). Wrong tokens are counted per client address, and
+/// an address that sent too many gets 429 for a while, whatever token it
+/// sends (see [`crate::wrong_tokens`]).
+#[derive(Debug, Clone)]
+pub struct Admin {
+    /// The operator's name, as the audit records it.
+    pub name: String,
+}
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let expected = state
-            .config()
-            .admin_token
-            .as_deref()
-            .filter(|token| !token.is_empty());
-        match (expected, bearer_token(&parts.headers)) {
-            (Some(expected), Some(given)) if secrets_match(given, expected) => Ok(Admin),
-            _ => Err(ApiError::Unauthorized),
+        let ClientAddr(addr) = ClientAddr::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let given = bearer_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
+        let client = ClientKey::from(addr);
+        let limited = |retry_after| ApiError::TooManyWrongTokens { retry_after };
+        state.wrong_tokens().check(client).map_err(limited)?;
+        match state.operators().identify(given) {
+            Some(name) => {
+                tracing::debug!(operator = %name, "an operator's request");
+                Ok(Admin {
+                    name: name.to_owned(),
+                })
+            }
+            None => {
+                if let Err(retry_after) = state.wrong_tokens().count(client) {
+                    tracing::warn!(
+                        client = ?addr,
+                        "too many wrong operator tokens: the address waits {retry_after} s"
+                    );
+                    return Err(limited(retry_after));
+                }
+                Err(ApiError::Unauthorized)
+            }
         }
     }
 }

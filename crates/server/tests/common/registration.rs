@@ -12,7 +12,7 @@ use server::Config;
 
 use super::{Reply, TestApp};
 
-pub const ADMIN_TOKEN: &str = "operatorns-hemliga-nyckel";
+pub const ADMIN_TOKEN: &str = "operatorns-hemliga-nyckel-med-minst-32-tecken";
 pub const SUBMITTER: &str = "privat.anmalare@example.se";
 
 /// The app with an admin token and no built web app, `configure`d.
