@@ -1,4 +1,4 @@
-// Innovationsveckan's service worker. It keeps the apps' own files (the two
+// Innovationsveckan's service worker. It keeps the public apps' own files (the two
 // pages, their scripts, WebAssembly, style sheet and icon), so that someone who
 // has opened the site once can open it again without a network, go on with a
 // draft and queue it for sending. It never touches the API: the programme, the
@@ -46,7 +46,10 @@ self.addEventListener("fetch", (event) => {
     const request = event.request;
     const url = new URL(request.url);
     const api = url.pathname === "/api" || url.pathname.startsWith("/api/");
-    if (request.method !== "GET" || url.origin !== self.location.origin || api) {
+    // The operators' pages (as `programme::is_admin_path` decides) are theirs
+    // alone and need the server anyway: never kept, never served from here.
+    const admin = url.pathname === "/admin" || url.pathname.startsWith("/admin/");
+    if (request.method !== "GET" || url.origin !== self.location.origin || api || admin) {
         return;
     }
     if (request.mode === "navigate") {

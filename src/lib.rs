@@ -6,6 +6,7 @@
 //! load free of the wizard's code; links between them are ordinary page loads.
 //! Build both with `scripts/build-app.sh`; the server serves `dist/`.
 
+mod admin;
 pub mod api;
 mod components;
 mod outbox;
@@ -18,6 +19,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+pub use admin::AdminApp;
 pub use routes::AppRoute;
 
 /// How many activities the programme renders at a time; "Visa fler" adds as

@@ -8,6 +8,8 @@ use programme::{Edition, Programme};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+pub mod admin;
+
 pub use crate::wire::{Accepted, OrganiserView, Refusal};
 use crate::wire::{Delivery, classify, error_code};
 

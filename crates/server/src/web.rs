@@ -1,7 +1,7 @@
 //! Serving the built web app from `dist/`: files by name, precompressed (`.br`,
 //! `.gz`) when the browser accepts that; for every other path the page of the
-//! app it belongs to (`anmal.html` for the registration's paths, `index.html`
-//! for the rest), so deep links work on reload. Hashed build files are cached for a year; the
+//! app it belongs to (`anmal.html` for the registration's paths, `admin.html`
+//! for the operators', `index.html` for the rest), so deep links work on reload. Hashed build files are cached for a year; the
 //! app shell is revalidated on every visit (`no-cache` with an ETag).
 
 use std::path::Path;
@@ -19,14 +19,16 @@ use crate::http::Precompressed;
 /// `Cache-Control` of files whose name carries their content hash.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// The two apps' pages (`index.html`, `anmal.html`) and their compressed forms,
-/// read once at start.
+/// The apps' pages (`index.html`, `anmal.html`, `admin.html`) and their
+/// compressed forms, read once at start.
 #[derive(Debug, Clone)]
 pub struct AppShell {
     /// The programme's page, or `None` when the app has not been built.
     programme: Option<Precompressed>,
     /// The registration's page; without it, the programme's serves.
     registration: Option<Precompressed>,
+    /// The operators' page (`admin.html`), for `/admin…`.
+    admin: Option<Precompressed>,
 }
 
 impl AppShell {
@@ -42,12 +44,13 @@ impl AppShell {
         AppShell {
             programme: page("index.html"),
             registration: page("anmal.html"),
+            admin: page("admin.html"),
         }
     }
 
     /// Both pages' HTML, for reading their inline scripts.
     pub fn html(&self) -> String {
-        [&self.programme, &self.registration]
+        [&self.programme, &self.registration, &self.admin]
             .into_iter()
             .flatten()
             .filter_map(|page| std::str::from_utf8(&page.identity).ok())
@@ -56,7 +59,9 @@ impl AppShell {
 
     /// The page that serves a path.
     fn page_for(&self, path: &str) -> Option<&Precompressed> {
-        if programme::is_registration_path(path) {
+        if programme::is_admin_path(path) {
+            self.admin.as_ref().or(self.programme.as_ref())
+        } else if programme::is_registration_path(path) {
             self.registration.as_ref().or(self.programme.as_ref())
         } else {
             self.programme.as_ref()

@@ -1,0 +1,422 @@
+//! The operators' app at `/admin` (`admin.html`, `src/bin/admin.rs`): signing
+//! in with an operator token (kept in session storage, gone when the tab
+//! closes), the queue of registrations to review with quick checks, approving
+//! and rejecting with a reason, the published activities changed since their
+//! approval, and the counts. Neither public app carries this code.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use programme::moderation::{Check, quick_checks};
+use programme::time::{format_day, format_time_span, to_stockholm};
+use programme::{Activity, ActivityStatus};
+
+use crate::api::ApiError;
+use crate::api::admin::{self, AdminActivity};
+use crate::components::form::focus_id;
+
+/// Where the token is kept for the tab's life.
+const TOKEN_KEY: &str = "iv.v1.admin-token";
+
+/// The reasons an operator picks from; the text is what the organiser reads.
+const REASONS: &[(&str, &str, &str)] = &[
+    (
+        "no_public_party",
+        "Ingen offentlig part",
+        "Aktiviteten har ingen arrangör från offentlig sektor, och det krävs för att den ska vara med i programmet.",
+    ),
+    (
+        "incomplete",
+        "Uppgifter saknas",
+        "Anmälan saknar uppgifter som deltagarna behöver. Komplettera den och skicka den igen.",
+    ),
+    (
+        "not_innovation",
+        "Passar inte veckan",
+        "Aktiviteten handlar inte om innovation i offentlig sektor och passar därför inte i programmet.",
+    ),
+    (
+        "duplicate",
+        "Dubblett",
+        "Aktiviteten finns redan i programmet.",
+    ),
+    ("other", "Annat skäl", ""),
+];
+
+fn session() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
+}
+
+fn stored_token() -> Option<String> {
+    session()?.get_item(TOKEN_KEY).ok().flatten()
+}
+
+/// The operators' app.
+#[component]
+pub fn AdminApp() -> impl IntoView {
+    view! {
+        <Router>
+            <a class="skip-link" href="#innehall" on:click=|ev| {
+                ev.prevent_default();
+                focus_id("innehall");
+            }>"Hoppa till innehållet"</a>
+            <header class="site-header">
+                <div class="site-header__inner">
+                    <a class="site-name" href="/" rel="external">"Innovationsveckan"</a>
+                    <nav aria-label="Huvudmeny">
+                        <ul><li><a href="/" rel="external">"Programmet"</a></li></ul>
+                    </nav>
+                </div>
+            </header>
+            <main id="innehall" tabindex="-1">
+                <Routes fallback=|| view! {
+                    <div class="page"><h1>"Sidan finns inte"</h1><p><a href="/admin">"Till granskningen"</a></p></div>
+                }>
+                    <Route path=path!("/admin") view=AdminPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// `/admin`: signing in, then the moderation.
+#[component]
+fn AdminPage() -> impl IntoView {
+    let token = RwSignal::new(stored_token());
+    Effect::new(move |_| {
+        let title = if token.with(Option::is_some) {
+            "Granskning"
+        } else {
+            "Logga in"
+        };
+        document().set_title(&format!("{title} – Innovationsveckan"));
+    });
+    view! {
+        <div class="page page--narrow">
+            {move || match token.get() {
+                None => view! { <SignIn token /> }.into_any(),
+                Some(value) => view! { <Moderation value token /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn SignIn(token: RwSignal<Option<String>>) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = typed.get_untracked().trim().to_owned();
+        if value.is_empty() {
+            failure.set(Some("Skriv din operatörsnyckel.".to_owned()));
+            request_animation_frame(|| focus_id("admin-token"));
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let outcome = admin::all_activities(&value).await;
+            busy.set(false);
+            match outcome {
+                Ok(_) => {
+                    if let Some(storage) = session() {
+                        let _ = storage.set_item(TOKEN_KEY, &value);
+                    }
+                    token.set(Some(value));
+                }
+                Err(error) => {
+                    failure.set(Some(match error {
+                        ApiError::Status { status: 401, .. } => {
+                            "Nyckeln stämmer inte. Kontrollera den och försök igen.".to_owned()
+                        }
+                        ApiError::Status { status: 429, .. } => {
+                            "För många försök med fel nyckel. Vänta en stund och försök igen."
+                                .to_owned()
+                        }
+                        other => other.message(),
+                    }));
+                    request_animation_frame(|| focus_id("admin-token"));
+                }
+            }
+        });
+    };
+    view! {
+        <h1>"Logga in för att granska"</h1>
+        <p class="lead">"Här granskar Innovationsveckans operatörer de anmälda aktiviteterna."</p>
+        <form novalidate on:submit=submit>
+            <div class="field" class:field--error=move || failure.with(Option::is_some)>
+                <label for="admin-token">"Operatörsnyckel"</label>
+                <p class="hint" id="admin-token-hint">"Nyckeln finns i serverns inställningar. Den sparas bara i den här fliken."</p>
+                {move || failure.get().map(|message| view! {
+                    <p class="field-error" id="admin-token-error" role="alert">
+                        <span class="visually-hidden">"Fel: "</span>{message}
+                    </p>
+                })}
+                <input
+                    id="admin-token"
+                    type="password"
+                    autocomplete="current-password"
+                    aria-describedby=move || if failure.with(Option::is_some) { "admin-token-hint admin-token-error" } else { "admin-token-hint" }
+                    aria-invalid=move || failure.with(Option::is_some).then_some("true")
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                />
+            </div>
+            <button type="submit" class="button" disabled=move || busy.get()>"Logga in"</button>
+        </form>
+    }
+}
+
+/// "måndag 5 oktober, 09.00–10.30".
+fn when(activity: &Activity) -> String {
+    format!(
+        "{}, {}",
+        format_day(to_stockholm(&activity.starts_at).date_naive()),
+        format_time_span(&activity.starts_at, &activity.ends_at)
+    )
+}
+
+#[component]
+fn Moderation(value: String, token: RwSignal<Option<String>>) -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let announcement = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<String>);
+    let list_token = value.clone();
+    let list = LocalResource::new(move || {
+        reload.track();
+        let token = list_token.clone();
+        async move { admin::all_activities(&token).await }
+    });
+    let sign_out = move |_| {
+        if let Some(storage) = session() {
+            let _ = storage.remove_item(TOKEN_KEY);
+        }
+        token.set(None);
+    };
+    // After a decision: the lists again, the outcome read out, focus on the queue.
+    let decided = Callback::new(move |outcome: Result<String, ApiError>| {
+        match outcome {
+            Ok(message) => {
+                failure.set(None);
+                announcement.set(message);
+            }
+            Err(ApiError::Status { status: 401, .. }) => {
+                if let Some(storage) = session() {
+                    let _ = storage.remove_item(TOKEN_KEY);
+                }
+                token.set(None);
+                return;
+            }
+            Err(error) => failure.set(Some(error.message())),
+        }
+        reload.update(|n| *n += 1);
+        request_animation_frame(|| focus_id("koen"));
+    });
+    view! {
+        <h1>"Granskning"</h1>
+        <p class="visually-hidden" role="status">{move || announcement.get()}</p>
+        {move || failure.get().map(|message| view! {
+            <div class="notice notice--error" role="alert"><p>{message}</p></div>
+        })}
+        <p><button type="button" class="button button--secondary" on:click=sign_out>"Logga ut"</button></p>
+        {move || match list.get() {
+            None => view! { <crate::components::Loading /> }.into_any(),
+            Some(Err(error)) => view! {
+                <div class="notice notice--error" role="alert"><p>{error.message()}</p></div>
+            }
+            .into_any(),
+            Some(Ok(all)) => {
+                let programme: Vec<Activity> = all
+                    .iter()
+                    .filter(|a| matches!(a.activity.status, ActivityStatus::Published | ActivityStatus::Cancelled))
+                    .map(|a| a.activity.clone())
+                    .collect();
+                let counts = admin::counts(&all)
+                    .into_iter()
+                    .map(|(status, n)| view! { <div><dt>{status.label()}</dt><dd>{n}</dd></div> })
+                    .collect_view();
+                let mut pending: Vec<AdminActivity> = all
+                    .iter()
+                    .filter(|a| a.activity.status == ActivityStatus::Pending)
+                    .cloned()
+                    .collect();
+                pending.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+                let changed: Vec<AdminActivity> = all
+                    .iter()
+                    .filter(|a| a.activity.status == ActivityStatus::Published && a.changed_since_approval)
+                    .cloned()
+                    .collect();
+                let waiting = pending.len();
+                let queue = pending
+                    .into_iter()
+                    .map(|item| {
+                        let checks = quick_checks(&item.activity, &programme);
+                        view! { <QueueItem item checks token=value.clone() decided /> }
+                    })
+                    .collect_view();
+                let changed_items = changed
+                    .into_iter()
+                    .map(|item| {
+                        let title = item.activity.title.clone();
+                        let id = item.activity.id.clone();
+                        let token = value.clone();
+                        let approve = move |_| {
+                            let (token, id, title) = (token.clone(), id.clone(), title.clone());
+                            leptos::task::spawn_local(async move {
+                                let outcome = admin::approve(&token, &id).await;
+                                decided.run(outcome.map(|_| format!("Ändringen av ”{title}” är godkänd.")));
+                            });
+                        };
+                        view! {
+                            <li class="draft">
+                                <h3>{item.activity.title.clone()}</h3>
+                                <p>{when(&item.activity)}</p>
+                                <p class="hint">"Ändrad av arrangören efter godkännandet. Ändringen syns redan i programmet."</p>
+                                <button type="button" class="button button--secondary" on:click=approve>
+                                    "Godkänn ändringen"<span class="visually-hidden">{format!(" av ”{}”", item.activity.title)}</span>
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <h2>"Läget"</h2>
+                    <dl class="facts facts--wide">{counts}</dl>
+                    <h2 id="koen" tabindex="-1">{format!("Väntar på granskning ({waiting})")}</h2>
+                    {(waiting == 0).then(|| view! { <p>"Inga anmälningar väntar på granskning."</p> })}
+                    <ul class="draft-list">{queue}</ul>
+                    <h2>"Ändrade sedan godkännandet"</h2>
+                    <ul class="draft-list">{changed_items}</ul>
+                }
+                .into_any()
+            }
+        }}
+    }
+}
+
+/// One registration in the queue, with its checks and the decisions.
+#[component]
+fn QueueItem(
+    item: AdminActivity,
+    checks: Vec<Check>,
+    token: String,
+    decided: Callback<Result<String, ApiError>>,
+) -> impl IntoView {
+    let activity = item.activity;
+    let id = activity.id.clone();
+    let title = activity.title.clone();
+    let rejecting = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let more = RwSignal::new(String::new());
+    let missing = RwSignal::new(false);
+    let approve = {
+        let (token, id, title) = (token.clone(), id.clone(), title.clone());
+        move |_| {
+            let (token, id, title) = (token.clone(), id.clone(), title.clone());
+            leptos::task::spawn_local(async move {
+                let outcome = admin::approve(&token, &id).await;
+                decided.run(outcome.map(|_| format!("”{title}” är godkänd och publicerad.")));
+            });
+        }
+    };
+    let slug = programme::filter::percent_encode(&id);
+    let group = format!("skal-{slug}");
+    let more_id = format!("mer-{slug}");
+    let ask = {
+        let group = group.clone();
+        move |_| {
+            rejecting.set(true);
+            let first = format!("{group}-{}", REASONS[0].0);
+            request_animation_frame(move || focus_id(&first));
+        }
+    };
+    let reject = move |_| {
+        let standard = REASONS
+            .iter()
+            .find(|(key, _, _)| *key == reason.get_untracked())
+            .map_or("", |(_, _, text)| *text);
+        let text = [standard, more.get_untracked().trim()]
+            .iter()
+            .filter(|t| !t.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if text.is_empty() {
+            missing.set(true);
+            return;
+        }
+        let (token, id, title) = (token.clone(), id.clone(), title.clone());
+        leptos::task::spawn_local(async move {
+            let outcome = admin::reject(&token, &id, &text).await;
+            decided.run(outcome.map(|_| format!("”{title}” är avvisad.")));
+        });
+    };
+    let checks = checks
+        .into_iter()
+        .map(|check| {
+            let mark = if check.ok {
+                "Uppfyllt: "
+            } else {
+                "Kontrollera: "
+            };
+            view! { <li class:check--warning=!check.ok><strong>{mark}</strong>{check.text}</li> }
+        })
+        .collect_view();
+    let choices = REASONS
+        .iter()
+        .map(|(key, label, _)| {
+            let input_id = format!("{group}-{key}");
+            let name = group.clone();
+            view! {
+                <div class="choice">
+                    <input type="radio" id=input_id.clone() name=name value=*key
+                        on:change=move |_| reason.set((*key).to_owned()) />
+                    <label for=input_id>{*label}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let hidden_name = format!(" ”{}”", activity.title);
+    view! {
+        <li class="draft">
+            <h3>{activity.title.clone()}</h3>
+            <dl class="facts">
+                <div><dt>"Tid"</dt><dd>{when(&activity)}</dd></div>
+                <div><dt>"Plats"</dt><dd>{activity.place_label()}</dd></div>
+                <div><dt>"Kontakt"</dt><dd>{item.submitter_email.clone().unwrap_or_default()}</dd></div>
+            </dl>
+            <p>{activity.summary.clone()}</p>
+            <ul class="checks">{checks}</ul>
+            <p class="draft__actions">
+                <button type="button" class="button" on:click=approve>
+                    "Godkänn"<span class="visually-hidden">{hidden_name.clone()}</span>
+                </button>
+                <button type="button" class="button button--secondary" on:click=ask>
+                    "Avvisa"<span class="visually-hidden">{hidden_name.clone()}</span>
+                </button>
+            </p>
+            <Show when=move || rejecting.get()>
+                <div class="confirm" role="group" aria-label=format!("Avvisa{hidden_name}")>
+                    <div class="field">
+                        <fieldset class="choices">
+                            <legend>"Skäl"</legend>
+                            {choices.clone()}
+                        </fieldset>
+                    </div>
+                    <div class="field" class:field--error=move || missing.get()>
+                        <label for=more_id.clone()>"Mer om skälet (visas för arrangören)"</label>
+                        {move || missing.get().then(|| view! {
+                            <p class="field-error" role="alert"><span class="visually-hidden">"Fel: "</span>"Välj ett skäl eller skriv ett."</p>
+                        })}
+                        <textarea id=more_id.clone() rows="3"
+                            prop:value=move || more.get()
+                            on:input=move |ev| more.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <button type="button" class="button button--danger" on:click=reject.clone()>"Avvisa aktiviteten"</button>
+                    <button type="button" class="button button--secondary" on:click=move |_| rejecting.set(false)>"Avbryt"</button>
+                </div>
+            </Show>
+        </li>
+    }
+}

@@ -1,0 +1,160 @@
+//! End to end, the operators' app at `/admin`: signing in, the queue, approving
+//! and rejecting, in headless Chromium against the real server and release
+//! build (`scripts/test.sh`).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use fantoccini::Locator;
+use support::wizard::*;
+use support::{assert_accessible, eventually, in_browser, text_of, wait_for_text};
+
+const SECOND: &str = "Digitalt samråd om nya torget";
+
+/// Registers a second activity through the wizard, with another title.
+async fn register_another(c: &fantoccini::Client, base: &str) {
+    fill_to_the_activity_step(c, base).await;
+    type_into(c, "Titel", SECOND).await;
+    continue_to(c, "Tid och plats").await;
+    fill_time_and_place(c).await;
+    continue_to(c, "Anmälan och kontakt").await;
+    fill_contact(c).await;
+    continue_to(c, "Granska och skicka").await;
+    consent_and_send(c).await;
+    wait_for_text(c, "h1", "Tack! Anmälan är skickad").await;
+}
+
+async fn sign_in(c: &fantoccini::Client, base: &str, token: &str) {
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    wait_for_text(c, "h1", "Logga in för att granska").await;
+    type_into(c, "Operatörsnyckel", token).await;
+    press_button(c, "Logga in").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn an_operator_rejects_one_approves_another_and_only_that_one_is_in_the_programme() {
+    in_browser(with_admin, |c, base| async move {
+        register_through_the_wizard(&c, &base).await;
+        register_another(&c, &base).await;
+
+        // A wrong key is refused without detail.
+        sign_in(&c, &base, "fel-nyckel-som-inte-finns-alls-i-servern").await;
+        wait_for_text(&c, "main", "Nyckeln stämmer inte").await;
+        assert_accessible(&c, "a refused sign-in").await;
+        type_into(&c, "Operatörsnyckel", ADMIN_TOKEN).await;
+        press_button(&c, "Logga in").await;
+        wait_for_text(&c, "main", "Väntar på granskning (2)").await;
+        // The queue shows the public-sector rule as checked.
+        wait_for_text(&c, "main", "Uppfyllt: Offentlig part: Umeå kommun.").await;
+        assert_accessible(&c, "the moderation queue").await;
+
+        press_button(&c, &format!("Avvisa ”{SECOND}”")).await;
+        assert_accessible(&c, "rejecting with a reason").await;
+        c.find(Locator::XPath(
+            "//label[normalize-space()='Ingen offentlig part']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        type_into(
+            &c,
+            "Mer om skälet (visas för arrangören)",
+            "Region Skåne står bara som talare.",
+        )
+        .await;
+        press_button(&c, "Avvisa aktiviteten").await;
+        wait_for_text(&c, "main", "Väntar på granskning (1)").await;
+        wait_for_text(&c, "[role=status]", "är avvisad").await;
+        press_button(&c, &format!("Godkänn ”{TITLE}”")).await;
+        wait_for_text(&c, "main", "Väntar på granskning (0)").await;
+
+        // Only the approved one is public.
+        c.goto(&format!("{base}/?q=öppna%20data%20i%20kommunen"))
+            .await
+            .unwrap();
+        wait_for_text(&c, ".programme", TITLE).await;
+        c.goto(&format!("{base}/?q=samråd%20om%20nya%20torget"))
+            .await
+            .unwrap();
+        wait_for_text(&c, "main", "Inga aktiviteter matchar").await;
+
+        // The organiser reads the reason in Mina anmälningar.
+        c.goto(&format!("{base}/utkast")).await.unwrap();
+        wait_for_text(&c, "main", "Avvisad").await;
+        wait_for_text(&c, "main", "Region Skåne står bara som talare.").await;
+        wait_for_text(&c, "main", "ingen arrangör från offentlig sektor").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn an_operator_approves_an_activity_with_the_keyboard_alone() {
+    use fantoccini::key::Key;
+    in_browser(with_admin, |c, base| async move {
+        register_through_the_wizard(&c, &base).await;
+        c.goto(&format!("{base}/admin")).await.unwrap();
+        wait_for_text(&c, "h1", "Logga in för att granska").await;
+        let press = |key: Key| {
+            let c = c.clone();
+            async move {
+                c.active_element()
+                    .await
+                    .unwrap()
+                    .send_keys(&String::from(char::from(key)))
+                    .await
+                    .unwrap();
+            }
+        };
+        let focused_id = || {
+            let c = c.clone();
+            async move {
+                let seen = c
+                    .execute(
+                        "const e = document.activeElement; return e.id + ' ' + e.textContent.trim();",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                seen.as_str().unwrap_or_default().to_owned()
+            }
+        };
+        for _ in 0..10 {
+            if focused_id().await.starts_with("admin-token") {
+                break;
+            }
+            press(Key::Tab).await;
+        }
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(ADMIN_TOKEN)
+            .await
+            .unwrap();
+        press(Key::Enter).await;
+        wait_for_text(&c, "main", "Väntar på granskning (1)").await;
+        let wanted = format!(" Godkänn ”{TITLE}”");
+        let mut reached = false;
+        for _ in 0..40 {
+            if focused_id().await == wanted {
+                reached = true;
+                break;
+            }
+            press(Key::Tab).await;
+        }
+        assert!(reached, "Tab never reached the approve button: {}", focused_id().await);
+        press(Key::Enter).await;
+        wait_for_text(&c, "main", "Väntar på granskning (0)").await;
+        eventually("focus on the queue's heading", || async {
+            Ok(focused_id().await.starts_with("koen"))
+        })
+        .await;
+        let published = admin_list(&c, Some("published")).await;
+        assert!(published.iter().any(|a| a["title"] == TITLE));
+        assert!(text_of(&c, "main").await.unwrap().contains("Publicerad"));
+    })
+    .await;
+}
