@@ -59,12 +59,16 @@ pub enum ApiError {
     /// 412: a change based on another version than the stored one.
     #[error("edit conflict")]
     EditConflict,
-    /// 409: the activity belongs to another edition than the current one.
+    /// 409: the activity belongs to another edition than the current one;
+    /// the message says what can no longer be done.
     #[error("activity of another edition")]
-    OtherEdition,
-    /// 409: the activity is cancelled; its organiser can no longer change it.
+    OtherEdition(&'static str),
+    /// 409: the activity is cancelled; the message says what cannot be done.
     #[error("activity cancelled")]
-    ActivityCancelled,
+    ActivityCancelled(&'static str),
+    /// 409: undoing the cancellation of an activity that is not cancelled.
+    #[error("activity not cancelled")]
+    NotCancelled,
     /// 409: the activity has begun; the message says what can no longer be done.
     #[error("activity started")]
     ActivityStarted(&'static str),
@@ -119,9 +123,10 @@ impl ApiError {
             | ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::EditConflict => StatusCode::PRECONDITION_FAILED,
-            ApiError::OtherEdition | ApiError::ActivityCancelled | ApiError::ActivityStarted(_) => {
-                StatusCode::CONFLICT
-            }
+            ApiError::OtherEdition(_)
+            | ApiError::ActivityCancelled(_)
+            | ApiError::ActivityStarted(_)
+            | ApiError::NotCancelled => StatusCode::CONFLICT,
             ApiError::RateLimited { .. } | ApiError::TooManyWrongTokens { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
@@ -213,13 +218,17 @@ impl IntoResponse for ApiError {
                 "error": "edit_conflict",
                 "message": "Aktiviteten har ändrats sedan du öppnade den. Öppna den igen från länken och gör ändringen på nytt.",
             }),
-            ApiError::OtherEdition => json!({
+            ApiError::OtherEdition(message) => json!({
                 "error": "other_edition",
-                "message": "Aktiviteten hör till en annan Innovationsvecka än den som gäller nu. Den kan inte längre ändras eller ställas in.",
+                "message": message,
             }),
-            ApiError::ActivityCancelled => json!({
+            ApiError::ActivityCancelled(message) => json!({
                 "error": "activity_cancelled",
-                "message": "Aktiviteten är inställd och kan inte ändras.",
+                "message": message,
+            }),
+            ApiError::NotCancelled => json!({
+                "error": "not_cancelled",
+                "message": "Aktiviteten är inte inställd, så det finns ingen inställning att ångra.",
             }),
             ApiError::ActivityStarted(message) => json!({
                 "error": "activity_started",

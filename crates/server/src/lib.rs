@@ -14,6 +14,7 @@ pub mod operators;
 pub mod published;
 pub mod rate_limit;
 pub mod request_hash;
+pub mod review;
 pub mod security;
 pub mod storage;
 pub mod tokens;

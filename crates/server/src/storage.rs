@@ -94,6 +94,96 @@ pub struct StoredEdition {
     pub is_demo: bool,
 }
 
+/// What a change is recorded in the audit as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    /// An operator approved the activity (published it).
+    Approve,
+    /// An operator rejected it, with a reason.
+    Reject,
+    /// An operator undid its cancellation.
+    Restore,
+    /// Its organiser changed it.
+    Edit,
+    /// Its organiser called it off.
+    Cancel,
+}
+
+impl AuditAction {
+    /// The name stored and shown in `GET /api/admin/audit`.
+    pub fn key(self) -> &'static str {
+        match self {
+            AuditAction::Approve => "approve",
+            AuditAction::Reject => "reject",
+            AuditAction::Restore => "restore",
+            AuditAction::Edit => "edit",
+            AuditAction::Cancel => "cancel",
+        }
+    }
+}
+
+/// Who the audit names for an organiser's own change.
+pub const ORGANISER: &str = "arrangör";
+
+/// A row to add to the audit with a change; when and which activity are
+/// filled in by the storage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEntry {
+    /// The operator's name, or [`ORGANISER`].
+    pub operator: String,
+    pub action: AuditAction,
+    /// A rejection's or a cancellation's reason.
+    pub reason: Option<String>,
+    /// A rejection's standard reason, as its code.
+    pub code: Option<String>,
+}
+
+impl NewAuditEntry {
+    /// An entry without reason or code.
+    pub fn new(operator: impl Into<String>, action: AuditAction) -> Self {
+        NewAuditEntry {
+            operator: operator.into(),
+            action,
+            reason: None,
+            code: None,
+        }
+    }
+}
+
+/// A row of the audit as stored, with the title its activity has now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    pub operator: String,
+    /// An [`AuditAction::key`].
+    pub action: String,
+    pub activity_id: Option<String>,
+    /// `None` when the activity is no longer stored.
+    pub title: Option<String>,
+    pub reason: Option<String>,
+    pub code: Option<String>,
+}
+
+/// The order of [`Storage::activities_by_status`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ActivityOrder {
+    /// By start, as the programme lists them.
+    #[default]
+    Start,
+    /// Oldest registration first, as a queue is worked through.
+    Created,
+}
+
+/// How many activities an edition has of each status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct StatusCounts {
+    pub pending: u64,
+    pub published: u64,
+    pub rejected: u64,
+    pub cancelled: u64,
+}
+
 /// Decides, from an activity as it is stored now, what it becomes; `None`
 /// leaves it as it is. See [`Storage::update_activity`].
 pub type Decide<'a> = Box<dyn FnOnce(&ActivityRecord) -> Option<ActivityRecord> + Send + 'a>;
@@ -133,26 +223,20 @@ pub trait Storage: Send + Sync + 'static {
     /// One activity with its private fields, in any edition and status.
     fn find_activity(&self, id: &str) -> StorageFuture<'_, Option<ActivityRecord>>;
 
-    /// The operator's decision: gives an activity a new status and review note
-    /// (the stored JSON's `status` follows, and a `cancellation_reason` goes
-    /// unless the status is cancelled). Publishing sets `approved_at` and
-    /// clears `changed_since_approval`; rejecting clears both, so a rejected
-    /// activity that is then cancelled stays out of the programme. `None`
-    /// when there is no such activity.
-    fn set_status(
-        &self,
-        id: &str,
-        status: ActivityStatus,
-        review_note: Option<String>,
-    ) -> StorageFuture<'_, Option<ActivityRecord>>;
-
     /// An edition's activities with their private fields, of one status or all,
-    /// in start order.
+    /// in the `order` asked for.
     fn activities_by_status(
         &self,
         edition_id: i64,
         status: Option<ActivityStatus>,
+        order: ActivityOrder,
     ) -> StorageFuture<'_, Vec<ActivityRecord>>;
+
+    /// How many activities an edition has of each status.
+    fn count_by_status(&self, edition_id: i64) -> StorageFuture<'_, StatusCounts>;
+
+    /// The newest `limit` rows of the audit, newest first.
+    fn audit_entries(&self, limit: u32) -> StorageFuture<'_, Vec<AuditEntry>>;
 
     /// Reads an activity, lets `decide` say what it becomes and stores that,
     /// in one transaction that holds the write lock from the read on, so no
@@ -160,12 +244,15 @@ pub trait Storage: Send + Sync + 'static {
     /// Written are the activity (body, status, start), `submitter_email`,
     /// `review_note`, `version`, `approved_at` and `changed_since_approval`
     /// of the record `decide` returns; its id, edition and `created_at` stay.
+    /// With the change, in the same transaction, `audit` (if any) is added
+    /// to the audit; when `decide` changes nothing, nothing is added.
     /// Returns the activity as stored afterwards, or `None` when there is no
     /// such activity (then `decide` is not called).
     fn update_activity<'a>(
         &'a self,
         id: &'a str,
         decide: Decide<'a>,
+        audit: Option<NewAuditEntry>,
     ) -> StorageFuture<'a, Option<ActivityRecord>>;
 }
 
@@ -226,6 +313,21 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE activities ADD COLUMN approved_at TEXT;
     ALTER TABLE activities ADD COLUMN changed_since_approval INTEGER NOT NULL DEFAULT 0;
     UPDATE activities SET approved_at = updated_at WHERE status IN ('published', 'cancelled');
+"#,
+    // 4: the audit, one row per decision (and per organiser's change), written
+    // in the transaction of the change. No foreign key: the history of an
+    // activity outlives it.
+    r#"
+    CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        operator    TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        activity_id TEXT,
+        reason      TEXT,
+        code        TEXT
+    );
+    CREATE INDEX audit_by_activity ON audit(activity_id);
 "#,
 ];
 
@@ -465,65 +567,88 @@ impl Storage for SqliteStorage {
         Box::pin(async move { self.record(&self.pool, &id).await })
     }
 
-    fn set_status(
-        &self,
-        id: &str,
-        status: ActivityStatus,
-        review_note: Option<String>,
-    ) -> StorageFuture<'_, Option<ActivityRecord>> {
-        let id = id.to_owned();
-        Box::pin(async move {
-            let mut tx = self.pool.begin().await?;
-            // The column is what queries filter by, the body what is served:
-            // both change together.
-            let updated = sqlx::query(
-                "UPDATE activities
-                 SET status = ?1,
-                     body = CASE WHEN ?1 = ?5 THEN json_set(body, '$.status', ?1)
-                            ELSE json_remove(json_set(body, '$.status', ?1), '$.cancellation_reason')
-                            END,
-                     review_note = ?2, updated_at = ?3,
-                     approved_at = CASE ?1 WHEN ?6 THEN ?3 WHEN ?7 THEN NULL ELSE approved_at END,
-                     changed_since_approval =
-                         CASE WHEN ?1 IN (?6, ?7) THEN 0 ELSE changed_since_approval END
-                 WHERE id = ?4",
-            )
-            .bind(status.key())
-            .bind(review_note)
-            .bind(chrono::Utc::now().to_rfc3339())
-            .bind(&id)
-            .bind(ActivityStatus::Cancelled.key())
-            .bind(ActivityStatus::Published.key())
-            .bind(ActivityStatus::Rejected.key())
-            .execute(&mut *tx)
-            .await?;
-            if updated.rows_affected() == 0 {
-                return Ok(None);
-            }
-            let record = self.record(&mut *tx, &id).await?;
-            tx.commit().await?;
-            Ok(record)
-        })
-    }
-
     fn activities_by_status(
         &self,
         edition_id: i64,
         status: Option<ActivityStatus>,
+        order: ActivityOrder,
     ) -> StorageFuture<'_, Vec<ActivityRecord>> {
         Box::pin(async move {
-            let rows = sqlx::query(concat!(
-                "SELECT ",
-                record_columns!(),
-                " FROM activities a
-                 WHERE a.edition_id = ?1 AND (?2 IS NULL OR a.status = ?2)
-                 ORDER BY a.starts_at, a.id"
-            ))
+            let query = match order {
+                ActivityOrder::Start => concat!(
+                    "SELECT ",
+                    record_columns!(),
+                    " FROM activities a
+                     WHERE a.edition_id = ?1 AND (?2 IS NULL OR a.status = ?2)
+                     ORDER BY a.starts_at, a.id"
+                ),
+                // The rowid keeps the order of activities stored at one instant.
+                ActivityOrder::Created => concat!(
+                    "SELECT ",
+                    record_columns!(),
+                    " FROM activities a
+                     WHERE a.edition_id = ?1 AND (?2 IS NULL OR a.status = ?2)
+                     ORDER BY a.created_at, a.rowid"
+                ),
+            };
+            let rows = sqlx::query(query)
+                .bind(edition_id)
+                .bind(status.map(ActivityStatus::key))
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(record_from_row).collect()
+        })
+    }
+
+    fn count_by_status(&self, edition_id: i64) -> StorageFuture<'_, StatusCounts> {
+        Box::pin(async move {
+            let rows = sqlx::query(
+                "SELECT status, COUNT(*) AS n FROM activities WHERE edition_id = ? GROUP BY status",
+            )
             .bind(edition_id)
-            .bind(status.map(ActivityStatus::key))
             .fetch_all(&self.pool)
             .await?;
-            rows.iter().map(record_from_row).collect()
+            let mut counts = StatusCounts::default();
+            for row in &rows {
+                let status: String = row.try_get("status")?;
+                let n: i64 = row.try_get("n")?;
+                let n = n.max(0) as u64;
+                match ActivityStatus::from_key(&status) {
+                    Some(ActivityStatus::Pending) => counts.pending = n,
+                    Some(ActivityStatus::Published) => counts.published = n,
+                    Some(ActivityStatus::Rejected) => counts.rejected = n,
+                    Some(ActivityStatus::Cancelled) => counts.cancelled = n,
+                    None => {}
+                }
+            }
+            Ok(counts)
+        })
+    }
+
+    fn audit_entries(&self, limit: u32) -> StorageFuture<'_, Vec<AuditEntry>> {
+        Box::pin(async move {
+            let rows = sqlx::query(
+                "SELECT l.at, l.operator, l.action, l.activity_id, l.reason, l.code,
+                        json_extract(a.body, '$.title') AS title
+                 FROM audit l LEFT JOIN activities a ON a.id = l.activity_id
+                 ORDER BY l.id DESC LIMIT ?",
+            )
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(AuditEntry {
+                        at: row.try_get("at")?,
+                        operator: row.try_get("operator")?,
+                        action: row.try_get("action")?,
+                        activity_id: row.try_get("activity_id")?,
+                        title: row.try_get("title")?,
+                        reason: row.try_get("reason")?,
+                        code: row.try_get("code")?,
+                    })
+                })
+                .collect()
         })
     }
 
@@ -531,6 +656,7 @@ impl Storage for SqliteStorage {
         &'a self,
         id: &'a str,
         decide: Decide<'a>,
+        audit: Option<NewAuditEntry>,
     ) -> StorageFuture<'a, Option<ActivityRecord>> {
         Box::pin(async move {
             // IMMEDIATE: the write lock from the read on, so what `decide`
@@ -543,6 +669,7 @@ impl Storage for SqliteStorage {
                 return Ok(Some(current));
             };
             let body = serde_json::to_string(&next.activity).map_err(StorageError::Encode)?;
+            let now = chrono::Utc::now().to_rfc3339();
             sqlx::query(
                 "UPDATE activities
                  SET status = ?, starts_at = ?, body = ?, submitter_email = ?, review_note = ?,
@@ -557,10 +684,24 @@ impl Storage for SqliteStorage {
             .bind(next.version)
             .bind(&next.approved_at)
             .bind(next.changed_since_approval)
-            .bind(chrono::Utc::now().to_rfc3339())
+            .bind(&now)
             .bind(id)
             .execute(&mut *tx)
             .await?;
+            if let Some(entry) = audit {
+                sqlx::query(
+                    "INSERT INTO audit (at, operator, action, activity_id, reason, code)
+                     VALUES (?, ?, ?, ?, ?, ?)",
+                )
+                .bind(&now)
+                .bind(entry.operator)
+                .bind(entry.action.key())
+                .bind(id)
+                .bind(entry.reason)
+                .bind(entry.code)
+                .execute(&mut *tx)
+                .await?;
+            }
             let record = self.record(&mut *tx, id).await?;
             tx.commit().await?;
             Ok(record)

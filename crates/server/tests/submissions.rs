@@ -18,7 +18,7 @@ use http_body_util::BodyExt;
 use programme::ActivityStatus;
 use programme::time::today_in_stockholm;
 use serde_json::{Value, json};
-use server::storage::{SqliteStorage, Storage};
+use server::storage::{ActivityOrder, SqliteStorage, Storage};
 use server::{AppState, Config};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
@@ -157,7 +157,7 @@ async fn a_rejection_needs_a_reason_and_unknown_ids_are_404() {
         )
         .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(no_reason.error(), "invalid_body");
+    assert_eq!(no_reason.codes("reason"), ["required"]);
 
     for reply in [
         app.approve("finns-inte").await,
@@ -787,9 +787,12 @@ async fn a_database_of_schema_1_is_migrated_and_keeps_its_activities() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     let old = storage.current_edition().await.unwrap().unwrap();
-    let records = storage.activities_by_status(old.id, None).await.unwrap();
+    let records = storage
+        .activities_by_status(old.id, None, ActivityOrder::Start)
+        .await
+        .unwrap();
     assert_eq!(records.len(), before);
     assert!(records.iter().all(|r| r.submitter_email.is_none()
         && r.version == 1
@@ -892,7 +895,7 @@ async fn a_database_of_schema_2_forgets_its_edit_tokens_and_keeps_its_programme(
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     let columns: Vec<String> =
         sqlx::query_scalar("SELECT name FROM pragma_table_info('activities')")
             .fetch_all(&pool)
@@ -911,7 +914,11 @@ async fn a_database_of_schema_2_forgets_its_edit_tokens_and_keeps_its_programme(
     let mut expected = [activities[0].id.as_str(), activities[1].id.as_str()];
     expected.sort_unstable();
     assert_eq!(public, expected);
-    let records = state.storage().activities_by_status(1, None).await.unwrap();
+    let records = state
+        .storage()
+        .activities_by_status(1, None, ActivityOrder::Start)
+        .await
+        .unwrap();
     for record in &records {
         let approved = record.activity.status != ActivityStatus::Pending;
         assert_eq!(

@@ -1,5 +1,7 @@
 //! The operators' API under `/api/admin`, behind `Authorization: Bearer
-//! <IV_ADMIN_TOKEN>`: the registrations to review, approving and rejecting.
+//! <an operator's token>` (see [`crate::operators`]): the registrations to
+//! review and how many there are of each status, approving, rejecting and
+//! undoing a cancellation, and the audit of who decided what.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -8,6 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use chrono::Utc;
 use programme::submission::limits;
 use programme::{Activity, ActivityStatus, ErrorCode, FieldErrors, FilterError};
 use serde::{Deserialize, Serialize};
@@ -15,8 +18,11 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::api::auth::Admin;
 use crate::api::body::{body_bytes, parse_json, require_json};
+use crate::api::organiser::judged;
+use crate::changes::Context;
 use crate::error::ApiError;
-use crate::storage::ActivityRecord;
+use crate::review::{RejectionCode, ReviewVerdict, judge_approve, judge_reject, judge_restore};
+use crate::storage::{ActivityOrder, ActivityRecord, AuditAction, AuditEntry, NewAuditEntry};
 
 /// The largest body of a rejection: a reason of 1000 characters and room to spare.
 pub const BODY_LIMIT: usize = 8 * 1024;
@@ -29,7 +35,16 @@ pub fn router() -> Router<AppState> {
             "/admin/activities/{id}/reject",
             post(reject_activity).layer(DefaultBodyLimit::max(BODY_LIMIT)),
         )
+        .route("/admin/activities/{id}/restore", post(restore_activity))
+        .route("/admin/counts", get(get_counts))
+        .route("/admin/audit", get(list_audit))
 }
+
+/// How many audit rows `GET /api/admin/audit` gives without `limit`.
+pub const AUDIT_DEFAULT_LIMIT: u32 = 200;
+
+/// The most audit rows one answer gives.
+pub const AUDIT_MAX_LIMIT: u32 = 1000;
 
 /// An activity as the operators see it: the public fields and the private ones.
 #[derive(Serialize)]
@@ -66,36 +81,65 @@ struct AdminList<'a> {
     activities: Vec<AdminActivity<'a>>,
 }
 
-/// The body of a rejection.
+/// The body of a rejection: a `reason` the organiser will see, a standard
+/// reason's `code`, or both. With a code and no reason of their own, the
+/// organiser is told the code's standard text; the code `other` needs a
+/// reason. The code is kept in the audit.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Rejection {
-    reason: String,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    code: Option<RejectionCode>,
 }
 
 fn private() -> [(header::HeaderName, HeaderValue); 1] {
     [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]
 }
 
-/// The current edition's activities, all or of one `status`, in start order.
+fn no_such_activity() -> ApiError {
+    ApiError::NotFound("Det finns ingen aktivitet med det id:t.")
+}
+
+/// The current edition's activities, all or of one `status`. The queue of
+/// `status=pending` comes oldest registration first, every other list in
+/// start order; `order=created` or `order=start` asks for either.
 async fn list_activities(
     _: Admin,
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let mut status = None;
+    let mut order = None;
     for (name, value) in form_urlencoded::parse(query.as_deref().unwrap_or_default().as_bytes()) {
         if name == "status" && !value.is_empty() {
             status = Some(ActivityStatus::from_key(&value).ok_or_else(|| FilterError {
                 param: "status",
-                value: value.into_owned(),
+                value: value.clone().into_owned(),
             })?);
+        } else if name == "order" && !value.is_empty() {
+            order = Some(match value.as_ref() {
+                "start" => ActivityOrder::Start,
+                "created" => ActivityOrder::Created,
+                _ => {
+                    return Err(FilterError {
+                        param: "order",
+                        value: value.into_owned(),
+                    }
+                    .into());
+                }
+            });
         }
     }
+    let order = order.unwrap_or(match status {
+        Some(ActivityStatus::Pending) => ActivityOrder::Created,
+        _ => ActivityOrder::Start,
+    });
     let edition_id = state.published().edition_id;
     let records = state
         .storage()
-        .activities_by_status(edition_id, status)
+        .activities_by_status(edition_id, status, order)
         .await?;
     let body = AdminList {
         activities: records.iter().map(AdminActivity::from).collect(),
@@ -103,19 +147,64 @@ async fn list_activities(
     Ok((private(), Json(body)).into_response())
 }
 
+/// `{ pending, published, rejected, cancelled }`: how many activities of the
+/// current edition have each status.
+async fn get_counts(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
+    let edition_id = state.published().edition_id;
+    let counts = state.storage().count_by_status(edition_id).await?;
+    Ok((private(), Json(counts)).into_response())
+}
+
 /// Publishes an activity (and clears an earlier rejection's note); it counts
-/// as approved now, and no longer as changed since its approval.
+/// as approved now, and no longer as changed since its approval. Refused
+/// with 409 for a cancelled activity (`activity_cancelled`: undo the
+/// cancellation first), one that has begun (`activity_started`) and one of
+/// another edition (`other_edition`).
 async fn approve_activity(
     admin: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    tracing::info!(operator = %admin.name, %id, "approval");
-    change_status(&state, &id, ActivityStatus::Published, None).await
+    let published = state.published();
+    let context = Context {
+        edition_id: published.edition_id,
+        edition: &published.edition,
+        now: Utc::now(),
+    };
+    let audit = NewAuditEntry::new(admin.name, AuditAction::Approve);
+    let (verdict, record) = judged(
+        &state,
+        &id,
+        |current| judge_approve(current, &context),
+        audit,
+    )
+    .await?
+    .ok_or_else(no_such_activity)?;
+    match verdict {
+        ReviewVerdict::Done => {}
+        ReviewVerdict::Cancelled => {
+            return Err(ApiError::ActivityCancelled(
+                "Aktiviteten är inställd och kan inte godkännas. Ångra inställningen först.",
+            ));
+        }
+        ReviewVerdict::Started => {
+            return Err(ApiError::ActivityStarted(
+                "Aktiviteten har redan börjat och kan inte godkännas.",
+            ));
+        }
+        ReviewVerdict::NotCancelled => return Err(ApiError::NotCancelled),
+        ReviewVerdict::OtherEdition => {
+            return Err(ApiError::OtherEdition(
+                "Aktiviteten hör till en annan Innovationsvecka än den som gäller nu och kan inte \
+                 godkännas.",
+            ));
+        }
+    }
+    decided(&state, &record).await
 }
 
-/// Rejects an activity with a reason the organiser will see; a published one
-/// leaves the programme.
+/// Rejects an activity with a reason the organiser will see (see
+/// [`Rejection`]); a published one leaves the programme.
 async fn reject_activity(
     admin: Admin,
     State(state): State<AppState>,
@@ -123,11 +212,14 @@ async fn reject_activity(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    tracing::info!(operator = %admin.name, %id, "rejection");
     require_json(&headers)?;
     let body = body_bytes(body, BODY_LIMIT)?;
-    let Rejection { reason } = parse_json(&body)?;
-    let reason = reason.trim();
+    let Rejection { reason, code } = parse_json(&body)?;
+    let written = reason.as_deref().map(str::trim).unwrap_or_default();
+    let reason = match code.and_then(RejectionCode::standard_text) {
+        Some(standard) if written.is_empty() => standard,
+        _ => written,
+    };
     let mut errors = FieldErrors::default();
     if reason.is_empty() {
         errors.add("reason", ErrorCode::Required);
@@ -137,30 +229,142 @@ async fn reject_activity(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    change_status(
+    let audit = NewAuditEntry {
+        reason: Some(reason.to_owned()),
+        code: code.map(|code| code.key().to_owned()),
+        ..NewAuditEntry::new(admin.name, AuditAction::Reject)
+    };
+    let note = reason.to_owned();
+    let (_, record) = judged(
         &state,
         &id,
-        ActivityStatus::Rejected,
-        Some(reason.to_owned()),
+        |current| {
+            let (verdict, next) = judge_reject(current, note);
+            (verdict, Some(next))
+        },
+        audit,
     )
-    .await
+    .await?
+    .ok_or_else(no_such_activity)?;
+    decided(&state, &record).await
 }
 
-async fn change_status(
-    state: &AppState,
-    id: &str,
-    status: ActivityStatus,
-    review_note: Option<String>,
+/// Undoes a cancellation: the activity is published again if it had been
+/// approved, and back in the queue for review if not, without the
+/// cancellation's reason. Refused with 409 for an activity that is not
+/// cancelled (`not_cancelled`), one that has begun (`activity_started`) and
+/// one of another edition (`other_edition`).
+async fn restore_activity(
+    admin: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let record = state
-        .storage()
-        .set_status(id, status, review_note)
-        .await?
-        .ok_or(ApiError::NotFound(
-            "Det finns ingen aktivitet med det id:t.",
-        ))?;
-    // Either change can alter the public list (a rejected activity may have
+    let published = state.published();
+    let context = Context {
+        edition_id: published.edition_id,
+        edition: &published.edition,
+        now: Utc::now(),
+    };
+    let audit = NewAuditEntry::new(admin.name, AuditAction::Restore);
+    let (verdict, record) = judged(
+        &state,
+        &id,
+        |current| judge_restore(current, &context),
+        audit,
+    )
+    .await?
+    .ok_or_else(no_such_activity)?;
+    match verdict {
+        ReviewVerdict::Done => {}
+        ReviewVerdict::NotCancelled => return Err(ApiError::NotCancelled),
+        ReviewVerdict::Cancelled => {
+            return Err(ApiError::ActivityCancelled(
+                "Aktiviteten är inställd och kan inte ändras.",
+            ));
+        }
+        ReviewVerdict::Started => {
+            return Err(ApiError::ActivityStarted(
+                "Aktiviteten har redan börjat och inställningen kan inte ångras.",
+            ));
+        }
+        ReviewVerdict::OtherEdition => {
+            return Err(ApiError::OtherEdition(
+                "Aktiviteten hör till en annan Innovationsvecka än den som gäller nu och \
+                 inställningen kan inte ångras.",
+            ));
+        }
+    }
+    decided(&state, &record).await
+}
+
+/// The answer to a decision that was stored: the activity as the operators
+/// see it, after the programme has been published anew.
+async fn decided(state: &AppState, record: &ActivityRecord) -> Result<Response, ApiError> {
+    // A decision can alter the public list (a rejected activity may have
     // been published); rebuilding it is cheap next to an operator's click.
     state.republish().await?;
-    Ok((private(), Json(AdminActivity::from(&record))).into_response())
+    Ok((private(), Json(AdminActivity::from(record))).into_response())
+}
+
+/// A row of the audit as the operators see it.
+#[derive(Serialize)]
+struct AuditView<'a> {
+    at: &'a str,
+    /// The operator's name, or "arrangör" for the organiser's own changes.
+    operator: &'a str,
+    /// approve, reject, restore, edit or cancel.
+    action: &'a str,
+    activity_id: Option<&'a str>,
+    /// The activity's title now; missing when it is no longer stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    reason: Option<&'a str>,
+    /// A rejection's standard reason.
+    code: Option<&'a str>,
+}
+
+impl<'a> From<&'a AuditEntry> for AuditView<'a> {
+    fn from(entry: &'a AuditEntry) -> Self {
+        AuditView {
+            at: &entry.at,
+            operator: &entry.operator,
+            action: &entry.action,
+            activity_id: entry.activity_id.as_deref(),
+            title: entry.title.as_deref(),
+            reason: entry.reason.as_deref(),
+            code: entry.code.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct AuditList<'a> {
+    entries: Vec<AuditView<'a>>,
+}
+
+/// `{ entries: [...] }`: who decided what, newest first; the newest
+/// [`AUDIT_DEFAULT_LIMIT`], or `limit` (1 to [`AUDIT_MAX_LIMIT`]).
+async fn list_audit(
+    _: Admin,
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let mut limit = AUDIT_DEFAULT_LIMIT;
+    for (name, value) in form_urlencoded::parse(query.as_deref().unwrap_or_default().as_bytes()) {
+        if name == "limit" {
+            limit = value
+                .parse()
+                .ok()
+                .filter(|limit| (1..=AUDIT_MAX_LIMIT).contains(limit))
+                .ok_or_else(|| FilterError {
+                    param: "limit",
+                    value: value.into_owned(),
+                })?;
+        }
+    }
+    let entries = state.storage().audit_entries(limit).await?;
+    let body = AuditList {
+        entries: entries.iter().map(AuditView::from).collect(),
+    };
+    Ok((private(), Json(body)).into_response())
 }

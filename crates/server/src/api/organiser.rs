@@ -24,7 +24,7 @@ use crate::changes::{
     CancelVerdict, Context, Edit, EditVerdict, is_public, judge_cancel, judge_edit,
 };
 use crate::error::ApiError;
-use crate::storage::ActivityRecord;
+use crate::storage::{ActivityRecord, AuditAction, NewAuditEntry, ORGANISER};
 
 /// The largest body of a cancellation: a reason of 1000 characters and room to spare.
 pub const CANCEL_BODY_LIMIT: usize = 8 * 1024;
@@ -41,6 +41,10 @@ pub fn router() -> Router<AppState> {
             post(cancel_activity).layer(DefaultBodyLimit::max(CANCEL_BODY_LIMIT)),
         )
 }
+
+/// Why an activity of a past edition cannot be changed.
+const OTHER_EDITION: &str = "Aktiviteten hör till en annan Innovationsvecka än den som gäller nu. \
+                             Den kan inte längre ändras eller ställas in.";
 
 fn not_found() -> ApiError {
     ApiError::NotFound("Det finns ingen anmälan med det id:t och den nyckeln.")
@@ -85,12 +89,14 @@ fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
 }
 
 /// Runs `judge` on the stored activity inside the storage's transaction and
-/// stores what it decides: its verdict and the activity as stored afterwards,
-/// `None` when there is no such activity.
-async fn judged<V: Send>(
+/// stores what it decides, with `audit` if it changes anything: its verdict
+/// and the activity as stored afterwards, `None` when there is no such
+/// activity.
+pub(super) async fn judged<V: Send>(
     state: &AppState,
     id: &str,
     judge: impl FnOnce(&ActivityRecord) -> (V, Option<ActivityRecord>) + Send,
+    audit: NewAuditEntry,
 ) -> Result<Option<(V, ActivityRecord)>, ApiError> {
     let mut verdict = None;
     let record = state
@@ -102,6 +108,7 @@ async fn judged<V: Send>(
                 verdict = Some(judged);
                 next
             }),
+            Some(audit),
         )
         .await?;
     Ok(verdict.zip(record))
@@ -207,9 +214,15 @@ async fn update_activity(
         edition: &published.edition,
         now: Utc::now(),
     };
-    let (verdict, record) = judged(&state, &id, |current| judge_edit(current, &edit, &context))
-        .await?
-        .ok_or_else(not_found)?;
+    let audit = NewAuditEntry::new(ORGANISER, AuditAction::Edit);
+    let (verdict, record) = judged(
+        &state,
+        &id,
+        |current| judge_edit(current, &edit, &context),
+        audit,
+    )
+    .await?
+    .ok_or_else(not_found)?;
     let replayed = match verdict {
         EditVerdict::Edited => {
             republish_if_public(&state, &record).await;
@@ -218,8 +231,12 @@ async fn update_activity(
         EditVerdict::Replayed => true,
         EditVerdict::NotFound => return Err(not_found()),
         EditVerdict::Conflict => return Err(ApiError::EditConflict),
-        EditVerdict::OtherEdition => return Err(ApiError::OtherEdition),
-        EditVerdict::Cancelled => return Err(ApiError::ActivityCancelled),
+        EditVerdict::OtherEdition => return Err(ApiError::OtherEdition(OTHER_EDITION)),
+        EditVerdict::Cancelled => {
+            return Err(ApiError::ActivityCancelled(
+                "Aktiviteten är inställd och kan inte ändras.",
+            ));
+        }
         EditVerdict::Started => {
             return Err(ApiError::ActivityStarted(
                 "Aktiviteten har redan börjat och kan inte längre ändras.",
@@ -264,7 +281,7 @@ struct Cancelled<'a> {
 /// programme, marked as cancelled; one that was never approved never becomes
 /// public. Cancelling again answers with the activity as it is (200); once
 /// the activity has begun it can no longer be cancelled (409). The organiser
-/// cannot undo a cancellation.
+/// cannot undo a cancellation; the operators can.
 async fn cancel_activity(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -298,16 +315,23 @@ async fn cancel_activity(
         edition: &published.edition,
         now: Utc::now(),
     };
-    let (verdict, record) = judged(&state, &id, |current| {
-        judge_cancel(current, reason, &context)
-    })
+    let audit = NewAuditEntry {
+        reason: reason.clone(),
+        ..NewAuditEntry::new(ORGANISER, AuditAction::Cancel)
+    };
+    let (verdict, record) = judged(
+        &state,
+        &id,
+        |current| judge_cancel(current, reason, &context),
+        audit,
+    )
     .await?
     .ok_or_else(not_found)?;
     match verdict {
         CancelVerdict::Cancelled => republish_if_public(&state, &record).await,
         CancelVerdict::AlreadyCancelled => {}
         CancelVerdict::NotFound => return Err(not_found()),
-        CancelVerdict::OtherEdition => return Err(ApiError::OtherEdition),
+        CancelVerdict::OtherEdition => return Err(ApiError::OtherEdition(OTHER_EDITION)),
         CancelVerdict::Started => {
             return Err(ApiError::ActivityStarted(
                 "Aktiviteten har redan börjat och kan inte längre ställas in.",

@@ -9,6 +9,7 @@ use programme::ActivityStatus;
 use programme::time::stockholm;
 use serde_json::{Value, json};
 use server::Config;
+use server::storage::ActivityOrder;
 
 use super::{Reply, TestApp};
 
@@ -95,7 +96,11 @@ impl TestApp {
         let edition_id = self.state.published().edition_id;
         self.state
             .storage()
-            .activities_by_status(edition_id, Some(ActivityStatus::Pending))
+            .activities_by_status(
+                edition_id,
+                Some(ActivityStatus::Pending),
+                ActivityOrder::Start,
+            )
             .await
             .unwrap()
             .len()
