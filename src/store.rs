@@ -524,6 +524,30 @@ pub fn sent(draft_id: &str) -> Option<SentRecord> {
     read_json(&format!("{SENT_PREFIX}{draft_id}"))
 }
 
+/// Brings a sent record in step with what the server says of its activity;
+/// `true` when something changed (and was saved).
+pub fn follow_server(
+    record: SentRecord,
+    view: &crate::wire::OrganiserView,
+    health: StorageHealth,
+) -> bool {
+    let same = record.status == view.status
+        && record.review_note == view.review_note
+        && record.title == view.title;
+    if !same {
+        save_sent(
+            &SentRecord {
+                status: view.status,
+                review_note: view.review_note.clone(),
+                title: view.title.clone(),
+                ..record
+            },
+            health,
+        );
+    }
+    !same
+}
+
 /// The sent record of an activity, by its id on the server.
 pub fn sent_for_activity(activity_id: &str) -> Option<SentRecord> {
     all_sent().into_iter().find(|r| r.id == activity_id)

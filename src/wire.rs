@@ -32,8 +32,6 @@ pub struct AcceptedActivity {
 #[derive(Debug, Default, Deserialize)]
 pub struct Refusal {
     #[serde(default)]
-    pub error: String,
-    #[serde(default)]
     pub message: String,
     #[serde(default)]
     pub fields: FieldErrors,

@@ -10,7 +10,10 @@ mod support;
 use fantoccini::Locator;
 use serde_json::{Value, json};
 use support::wizard::*;
-use support::{assert_accessible, cdp, eventually, field, in_browser, text_of, wait_for_text};
+use support::{
+    assert_accessible, cdp, eventually, field, focused, in_browser, press, tab_to, text_of,
+    wait_for_text,
+};
 
 const NEW_TITLE: &str = "Öppna data i hela länet";
 
@@ -498,39 +501,6 @@ async fn a_rejected_registration_shows_the_reason_and_goes_back_for_review_when_
         );
     })
     .await;
-}
-
-/// What has keyboard focus: its tag, id and text.
-async fn focused(c: &fantoccini::Client) -> String {
-    let element = c.active_element().await.unwrap();
-    let tag = element.tag_name().await.unwrap();
-    let id = element.attr("id").await.unwrap().unwrap_or_default();
-    let text = element.text().await.unwrap_or_default();
-    format!("{tag}#{id} {text}")
-}
-
-async fn press(c: &fantoccini::Client, key: fantoccini::key::Key) {
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(&String::from(char::from(key)))
-        .await
-        .unwrap();
-}
-
-/// Tabs forward until the focused element starts as `wanted` ("tag#id
-/// text"), at most `limit` times.
-async fn tab_to(c: &fantoccini::Client, wanted: &str, limit: usize) {
-    for _ in 0..limit {
-        if focused(c).await.starts_with(wanted) {
-            return;
-        }
-        press(c, fantoccini::key::Key::Tab).await;
-    }
-    panic!(
-        "Tab never reached {wanted}; focus is on {}",
-        focused(c).await
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,8 +12,8 @@ use fantoccini::{Client, Locator};
 use programme::demo::DEMO_ACTIVITY_COUNT;
 use serde_json::json;
 use support::{
-    WAIT, assert_accessible, axe_violations, cdp, eventually, field, in_browser, text_of,
-    wait_for_text,
+    WAIT, assert_accessible, axe_violations, cdp, eventually, field, focused, in_browser, press,
+    tab_to, text_of, wait_for_text,
 };
 
 /// What the field labelled `label` holds now.
@@ -511,38 +511,6 @@ async fn the_closed_programme_passes_axe() {
         },
     )
     .await;
-}
-
-/// What has keyboard focus: its tag, id and text.
-async fn focused(c: &Client) -> String {
-    let element = c.active_element().await.unwrap();
-    let tag = element.tag_name().await.unwrap();
-    let id = element.attr("id").await.unwrap().unwrap_or_default();
-    let text = element.text().await.unwrap_or_default();
-    format!("{tag}#{id} {text}")
-}
-
-async fn press(c: &Client, key: fantoccini::key::Key) {
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(&String::from(char::from(key)))
-        .await
-        .unwrap();
-}
-
-/// Tabs forward until the focused element matches, at most `limit` times.
-async fn tab_to(c: &Client, wanted: &str, limit: usize) {
-    for _ in 0..limit {
-        if focused(c).await.contains(wanted) {
-            return;
-        }
-        press(c, fantoccini::key::Key::Tab).await;
-    }
-    panic!(
-        "Tab never reached {wanted}; focus is on {}",
-        focused(c).await
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

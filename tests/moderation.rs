@@ -7,7 +7,9 @@ mod support;
 
 use fantoccini::Locator;
 use support::wizard::*;
-use support::{assert_accessible, eventually, in_browser, text_of, wait_for_text};
+use support::{
+    assert_accessible, eventually, focused, in_browser, press, tab_to, text_of, wait_for_text,
+};
 
 const SECOND: &str = "Digitalt samråd om nya torget";
 
@@ -98,58 +100,20 @@ async fn an_operator_approves_an_activity_with_the_keyboard_alone() {
         register_through_the_wizard(&c, &base).await;
         c.goto(&format!("{base}/admin")).await.unwrap();
         wait_for_text(&c, "h1", "Logga in för att granska").await;
-        let press = |key: Key| {
-            let c = c.clone();
-            async move {
-                c.active_element()
-                    .await
-                    .unwrap()
-                    .send_keys(&String::from(char::from(key)))
-                    .await
-                    .unwrap();
-            }
-        };
-        let focused_id = || {
-            let c = c.clone();
-            async move {
-                let seen = c
-                    .execute(
-                        "const e = document.activeElement; return e.id + ' ' + e.textContent.trim();",
-                        vec![],
-                    )
-                    .await
-                    .unwrap();
-                seen.as_str().unwrap_or_default().to_owned()
-            }
-        };
-        for _ in 0..10 {
-            if focused_id().await.starts_with("admin-token") {
-                break;
-            }
-            press(Key::Tab).await;
-        }
+        tab_to(&c, "input#admin-token", 10).await;
         c.active_element()
             .await
             .unwrap()
             .send_keys(ADMIN_TOKEN)
             .await
             .unwrap();
-        press(Key::Enter).await;
+        press(&c, Key::Enter).await;
         wait_for_text(&c, "main", "Väntar på granskning (1)").await;
-        let wanted = format!(" Godkänn ”{TITLE}”");
-        let mut reached = false;
-        for _ in 0..40 {
-            if focused_id().await == wanted {
-                reached = true;
-                break;
-            }
-            press(Key::Tab).await;
-        }
-        assert!(reached, "Tab never reached the approve button: {}", focused_id().await);
-        press(Key::Enter).await;
+        tab_to(&c, &format!("button# Godkänn ”{TITLE}”"), 40).await;
+        press(&c, Key::Enter).await;
         wait_for_text(&c, "main", "Väntar på granskning (0)").await;
         eventually("focus on the queue's heading", || async {
-            Ok(focused_id().await.starts_with("koen"))
+            Ok(focused(&c).await.starts_with("h2#koen"))
         })
         .await;
         let published = admin_list(&c, Some("published")).await;

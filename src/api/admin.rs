@@ -4,7 +4,7 @@
 use programme::{Activity, ActivityStatus};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, read_json};
+use super::{ApiError, authorized, read_json};
 
 /// An activity as the operators see it.
 #[derive(Debug, Clone, Deserialize)]
@@ -34,22 +34,7 @@ fn admin_request(
     token: &str,
     body: Option<String>,
 ) -> Result<wasm_bindgen_futures::JsFuture, ApiError> {
-    let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
-    headers
-        .set("Authorization", &format!("Bearer {token}"))
-        .map_err(|_| ApiError::Network)?;
-    let init = web_sys::RequestInit::new();
-    init.set_method(method);
-    if let Some(body) = body {
-        headers
-            .set("Content-Type", "application/json")
-            .map_err(|_| ApiError::Network)?;
-        init.set_body(&wasm_bindgen::JsValue::from_str(&body));
-    }
-    init.set_headers(&headers);
-    Ok(wasm_bindgen_futures::JsFuture::from(
-        leptos::prelude::window().fetch_with_str_and_init(&format!("/api/admin{path}"), &init),
-    ))
+    authorized(method, &format!("/api/admin{path}"), token, body.as_deref())
 }
 
 /// Every activity of the current edition, whatever its status.

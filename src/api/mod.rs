@@ -331,53 +331,52 @@ fn activity_path(id: &str) -> String {
     format!("/api/activities/{}", programme::filter::percent_encode(id))
 }
 
-/// Headers with the organiser's edit token.
-fn with_token(token: &str) -> Result<web_sys::RequestInit, ApiError> {
+/// Starts a request with a bearer token (an organiser's edit token, an
+/// operator's token) and, when given, a JSON body: the one way every
+/// authorised call is made.
+fn authorized(
+    method: &str,
+    path: &str,
+    token: &str,
+    json: Option<&str>,
+) -> Result<wasm_bindgen_futures::JsFuture, ApiError> {
     let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
     headers
         .set("Authorization", &format!("Bearer {token}"))
         .map_err(|_| ApiError::Network)?;
     let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some(json) = json {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(|_| ApiError::Network)?;
+        init.set_body(&wasm_bindgen::JsValue::from_str(json));
+    }
     init.set_headers(&headers);
-    Ok(init)
+    Ok(wasm_bindgen_futures::JsFuture::from(
+        window().fetch_with_str_and_init(path, &init),
+    ))
 }
 
 /// `GET /api/submissions/{id}` with the private edit token.
 pub async fn organiser_view(id: &str, token: &str) -> Result<OrganiserView, ApiError> {
-    let init = with_token(token)?;
     let path = format!("/api/submissions/{}", programme::filter::percent_encode(id));
-    read_json(wasm_bindgen_futures::JsFuture::from(
-        window().fetch_with_str_and_init(&path, &init),
-    ))
-    .await
+    read_json(authorized("GET", &path, token, None)?).await
 }
 
 /// `POST /api/activities/{id}/cancel` with the edit token and the reason.
 pub async fn cancel_activity(id: &str, token: &str, reason: &str) -> Result<(), ApiError> {
     #[derive(Deserialize)]
     struct Cancelled {}
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
-    headers
-        .set("Authorization", &format!("Bearer {token}"))
-        .map_err(|_| ApiError::Network)?;
-    headers
-        .set("Content-Type", "application/json")
-        .map_err(|_| ApiError::Network)?;
-    init.set_headers(&headers);
     #[derive(serde::Serialize)]
     struct Cancellation<'a> {
         reason: &'a str,
     }
     let body = serde_json::to_string(&Cancellation { reason }).map_err(|_| ApiError::Decode)?;
-    init.set_body(&wasm_bindgen::JsValue::from_str(&body));
     let path = format!("{}/cancel", activity_path(id));
-    read_json::<Cancelled>(wasm_bindgen_futures::JsFuture::from(
-        window().fetch_with_str_and_init(&path, &init),
-    ))
-    .await
-    .map(|_| ())
+    read_json::<Cancelled>(authorized("POST", &path, token, Some(&body))?)
+        .await
+        .map(|_| ())
 }
 
 /// `GET /api/activities/{id}`: one published activity.

@@ -97,18 +97,8 @@ fn Registration(view: OrganiserView, token: String, reload: RwSignal<u32>) -> im
     let health = StorageHealth::use_context();
     let navigate = use_navigate();
     // The local record follows what the server says.
-    if let Some(record) = store::sent_for_activity(&view.id)
-        && (record.status != view.status || record.title != view.title)
-    {
-        store::save_sent(
-            &store::SentRecord {
-                status: view.status,
-                title: view.title.clone(),
-                review_note: view.review_note.clone(),
-                ..record
-            },
-            health,
-        );
+    if let Some(record) = store::sent_for_activity(&view.id) {
+        store::follow_server(record, &view, health);
     }
     let activity = view.activity.clone();
     let started = activity.starts_at <= Utc::now();

@@ -284,3 +284,43 @@ pub async fn wait_for_text(client: &Client, css: &str, text: &str) {
     })
     .await;
 }
+
+/// What has keyboard focus, as "tag#id text" (the text as in the page,
+/// visually hidden parts of a name included).
+pub async fn focused(client: &Client) -> String {
+    let seen = client
+        .execute(
+            "const e = document.activeElement; \
+             return e.tagName.toLowerCase() + '#' + e.id + ' ' + e.textContent.trim();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    seen.as_str().unwrap_or_default().to_owned()
+}
+
+/// Presses one key where the focus is.
+pub async fn press(client: &Client, key: fantoccini::key::Key) {
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&String::from(char::from(key)))
+        .await
+        .unwrap();
+}
+
+/// Tabs forward until the focused element starts as `wanted` ("tag#id
+/// text"), at most `limit` times.
+pub async fn tab_to(client: &Client, wanted: &str, limit: usize) {
+    for _ in 0..limit {
+        if focused(client).await.starts_with(wanted) {
+            return;
+        }
+        press(client, fantoccini::key::Key::Tab).await;
+    }
+    panic!(
+        "Tab never reached {wanted}; focus is on {}",
+        focused(client).await
+    );
+}

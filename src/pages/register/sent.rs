@@ -99,7 +99,7 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
                 let is_edit = entry.edit.is_some();
                 match entry.state {
                 OutboxState::Refused { status, response } => {
-                    let Refusal { message, fields, .. } = Refusal::read(status, &response);
+                    let Refusal { message, fields } = Refusal::read(status, &response);
                     let items = fields
                         .iter()
                         .flat_map(|(field, codes)| {
@@ -161,17 +161,8 @@ pub(super) fn SentStatus(draft_id: String) -> impl IntoView {
 pub fn refresh_status(record: store::SentRecord, health: StorageHealth, changed: RwSignal<u32>) {
     spawn_local(async move {
         if let Ok(view) = crate::api::organiser_view(&record.id, &record.edit_token).await
-            && (view.status != record.status
-                || view.review_note != record.review_note
-                || view.title != record.title)
+            && store::follow_server(record, &view, health)
         {
-            let updated = store::SentRecord {
-                status: view.status,
-                review_note: view.review_note,
-                title: view.title,
-                ..record
-            };
-            store::save_sent(&updated, health);
             // The page that asked may be gone by now.
             changed.try_update(|n| *n += 1);
         }
