@@ -9,6 +9,7 @@
 //! Run its tests with `cargo test -p programme` and its benchmark with
 //! `cargo bench -p programme`.
 
+pub mod changes;
 pub mod demo;
 pub mod draft;
 pub mod filter;

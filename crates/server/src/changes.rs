@@ -217,6 +217,7 @@ mod tests {
             review_note: (status == ActivityStatus::Rejected).then(|| "Skäl.".to_owned()),
             version: 3,
             approved_at: None,
+            approved: None,
             changed_since_approval: false,
             created_at: "2026-12-01T00:00:00+00:00".into(),
         };
@@ -325,6 +326,7 @@ mod tests {
         assert!(!is_public(&next));
         let approved = ActivityRecord {
             approved_at: Some("2026-12-02T00:00:00+00:00".into()),
+            approved: None,
             ..next.clone()
         };
         assert!(is_public(&approved));

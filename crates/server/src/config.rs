@@ -89,7 +89,39 @@ pub struct Config {
     #[arg(long, env = "IV_SUBMISSIONS_PER_HOUR", default_value_t = DEFAULT_SUBMISSIONS_PER_HOUR,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub submissions_per_hour: u32,
+
+    /// The SMTP server e-mail goes through, as a URL:
+    /// `smtps://user:password@smtp.example.se` (TLS, port 465) or
+    /// `smtp://user:password@smtp.example.se:587?tls=required` (STARTTLS).
+    /// Without it every message is written as an `.eml` file to the folder
+    /// `mail` in the data folder.
+    #[arg(long, env = "IV_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of every e-mail.
+    #[arg(long, env = "IV_MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
+    pub mail_from: String,
+
+    /// The operators' addresses, comma-separated: they are told of each new
+    /// registration and each change of a published activity. Without it
+    /// only organisers get e-mail.
+    #[arg(long, env = "IV_OPERATOR_EMAILS")]
+    pub operator_emails: Option<String>,
+
+    /// The site's address as visitors reach it (`https://innovationsveckan.se`),
+    /// for the links in e-mail; defaults to `http://` and IV_ADDR.
+    #[arg(long, env = "IV_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Seconds before a failed e-mail is tried again the first time; the
+    /// pause doubles with each failure, up to an hour.
+    #[arg(long, env = "IV_MAIL_RETRY_SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub mail_retry_seconds: u64,
 }
+
+/// The sender of e-mail, unless configured.
+pub const DEFAULT_MAIL_FROM: &str = "Innovationsveckan <noreply@localhost>";
 
 /// New registrations per client address and hour, unless configured.
 pub const DEFAULT_SUBMISSIONS_PER_HOUR: u32 = 30;
@@ -123,6 +155,11 @@ impl std::fmt::Debug for Config {
             )
             .field("publish_without_review", &self.publish_without_review)
             .field("submissions_per_hour", &self.submissions_per_hour)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<hidden>"))
+            .field("mail_from", &self.mail_from)
+            .field("operator_emails", &self.operator_emails)
+            .field("public_url", &self.public_url)
+            .field("mail_retry_seconds", &self.mail_retry_seconds)
             .finish()
     }
 }
@@ -147,7 +184,50 @@ impl Config {
             token_secret: None,
             publish_without_review: false,
             submissions_per_hour: DEFAULT_SUBMISSIONS_PER_HOUR,
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            operator_emails: None,
+            public_url: None,
+            mail_retry_seconds: 60,
         }
+    }
+
+    /// The site's address for links, without a trailing slash.
+    pub fn site_url(&self) -> anyhow::Result<String> {
+        match &self.public_url {
+            Some(url) => {
+                let url = url.trim().trim_end_matches('/');
+                anyhow::ensure!(
+                    (url.starts_with("https://") || url.starts_with("http://"))
+                        && url.len() > "https://".len(),
+                    "IV_PUBLIC_URL must be the site's address with http:// or https://, \
+                     for example https://innovationsveckan.se (it is {url:?})"
+                );
+                Ok(url.to_owned())
+            }
+            None => Ok(format!("http://{}", self.addr)),
+        }
+    }
+
+    /// The operators' addresses (`IV_OPERATOR_EMAILS`); refuses one that is
+    /// not an e-mail address.
+    pub fn operator_addresses(&self) -> anyhow::Result<Vec<String>> {
+        let list = self.operator_emails.as_deref().unwrap_or_default();
+        list.split(',')
+            .map(str::trim)
+            .filter(|address| !address.is_empty())
+            .map(|address| {
+                address
+                    .parse::<lettre::Address>()
+                    .map(|_| address.to_owned())
+                    .map_err(|e| {
+                        anyhow::anyhow!(
+                            "IV_OPERATOR_EMAILS holds {address:?}, which is not an e-mail \
+                             address ({e}); separate addresses with commas"
+                        )
+                    })
+            })
+            .collect()
     }
 
     /// The configured edition, if the settings name one; `None` means the demo edition.

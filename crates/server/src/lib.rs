@@ -10,6 +10,7 @@ pub mod changes;
 mod config;
 pub mod error;
 pub mod http;
+pub mod mail;
 pub mod operators;
 pub mod published;
 pub mod rate_limit;
@@ -56,6 +57,20 @@ struct Inner {
     edit_tokens: EditTokens,
     operators: Operators,
     wrong_tokens: WrongTokens,
+    mail_recipients: mail::Recipients,
+    /// Woken when a change has put e-mail in the outbox.
+    mail_wake: Arc<tokio::sync::Notify>,
+    /// The e-mail sender; it stops with the state.
+    _mail_sender: AbortOnDrop,
+}
+
+/// A background task that ends when its owner is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl AppState {
@@ -65,6 +80,9 @@ impl AppState {
     /// are refused before the database is touched.
     pub async fn open(config: Config) -> anyhow::Result<Self> {
         let operators = Operators::from_config(&config)?;
+        // Mail settings that cannot work are refused before the database too.
+        mail::sender::Mailer::from_config(&config)?;
+        config.operator_addresses()?;
         let storage = SqliteStorage::open(&config.data_dir)
             .await
             .with_context(|| {
@@ -89,6 +107,10 @@ impl AppState {
         operators: Operators,
     ) -> anyhow::Result<Self> {
         let edit_tokens = EditTokens::load(config.token_secret.as_deref(), &config.data_dir)?;
+        let mailer = mail::sender::Mailer::from_config(&config)?;
+        let mail_recipients = mail::Recipients {
+            operators: config.operator_addresses()?,
+        };
         let today = today_in_stockholm(Utc::now());
         let (mut edition, is_demo) = match config.configured_edition()? {
             Some(edition) => (edition, false),
@@ -120,6 +142,17 @@ impl AppState {
         let activities = storage.public_activities(stored.id).await?;
         let published = Published::new(stored.edition, stored.id, activities);
         let submissions = RateLimiter::per_hour(config.submissions_per_hour);
+        tracing::info!("{}", mailer.describe());
+        if mail_recipients.operators.is_empty() {
+            tracing::info!("no IV_OPERATOR_EMAILS: the operators get no e-mail");
+        }
+        let mail_wake = Arc::new(tokio::sync::Notify::new());
+        let mail_sender = AbortOnDrop(tokio::spawn(mail::sender::run(
+            Arc::clone(&storage),
+            Arc::new(mailer),
+            edit_tokens.clone(),
+            Arc::clone(&mail_wake),
+        )));
         Ok(AppState {
             inner: Arc::new(Inner {
                 config,
@@ -130,6 +163,9 @@ impl AppState {
                 edit_tokens,
                 operators,
                 wrong_tokens: WrongTokens::new(),
+                mail_recipients,
+                mail_wake,
+                _mail_sender: mail_sender,
             }),
         })
     }
@@ -174,6 +210,16 @@ impl AppState {
     /// The wrong operator tokens of each client address lately.
     pub fn wrong_tokens(&self) -> &WrongTokens {
         &self.inner.wrong_tokens
+    }
+
+    /// Who is told of what by e-mail, besides the organiser.
+    pub fn mail_recipients(&self) -> &mail::Recipients {
+        &self.inner.mail_recipients
+    }
+
+    /// Tells the e-mail sender that the outbox has new messages.
+    pub fn wake_mail_sender(&self) {
+        self.inner.mail_wake.notify_one();
     }
 
     /// The token buckets of new registrations.

@@ -47,6 +47,7 @@ pub fn judge_approve(
     next.activity.cancellation_reason = None;
     next.review_note = None;
     next.approved_at = Some(context.now.to_rfc3339());
+    next.approved = Some(next.activity.clone());
     next.changed_since_approval = false;
     (ReviewVerdict::Done, Some(next))
 }
@@ -61,6 +62,7 @@ pub fn judge_reject(current: &ActivityRecord, note: String) -> (ReviewVerdict, A
     next.activity.cancellation_reason = None;
     next.review_note = Some(note);
     next.approved_at = None;
+    next.approved = None;
     next.changed_since_approval = false;
     (ReviewVerdict::Done, next)
 }
@@ -166,6 +168,7 @@ mod tests {
             review_note: None,
             version: 2,
             approved_at: None,
+            approved: None,
             changed_since_approval: false,
             created_at: "2026-12-01T00:00:00+00:00".into(),
         };

@@ -7,6 +7,8 @@ use std::pin::Pin;
 use std::str::FromStr;
 
 use programme::{Activity, ActivityStatus, Edition};
+
+use crate::mail::NewMail;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
@@ -52,6 +54,9 @@ pub struct ActivityRecord {
     /// it was stored as published; cleared by a rejection. A cancelled
     /// activity stays in the programme only if it has one.
     pub approved_at: Option<String>,
+    /// The activity as it was when last approved, for what changed since;
+    /// `None` when it never was (or was rejected since).
+    pub approved: Option<Activity>,
     /// Whether its organiser has changed it since it was approved.
     pub changed_since_approval: bool,
     /// When it was stored (RFC 3339, UTC).
@@ -67,6 +72,8 @@ pub struct NewSubmission {
     pub edition_id: i64,
     pub activity: Activity,
     pub submitter_email: String,
+    /// The e-mail it sends, stored with it (see [`crate::mail`]).
+    pub mails: Vec<NewMail>,
 }
 
 /// What an idempotency key already stands for.
@@ -184,9 +191,78 @@ pub struct StatusCounts {
     pub cancelled: u64,
 }
 
-/// Decides, from an activity as it is stored now, what it becomes; `None`
+/// What a change stores: the activity as it becomes, the audit's row, and
+/// the e-mail it sends.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub record: ActivityRecord,
+    pub audit: Option<NewAuditEntry>,
+    pub mails: Vec<NewMail>,
+}
+
+/// Decides, from an activity as it is stored now, what changes; `None`
 /// leaves it as it is. See [`Storage::update_activity`].
-pub type Decide<'a> = Box<dyn FnOnce(&ActivityRecord) -> Option<ActivityRecord> + Send + 'a>;
+pub type Decide<'a> = Box<dyn FnOnce(&ActivityRecord) -> Option<Change> + Send + 'a>;
+
+/// A message in the outbox, claimed by one sender for a while.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedMail {
+    pub id: i64,
+    /// A [`crate::mail::MailKind::key`].
+    pub kind: String,
+    pub to: Vec<String>,
+    pub activity_id: String,
+    /// The [`crate::mail::Facts`] as JSON.
+    pub facts: String,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+}
+
+/// How an attempt to send went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailOutcome {
+    Sent,
+    /// Failed; try again at `at`.
+    Retry {
+        at: chrono::DateTime<chrono::Utc>,
+        error: String,
+    },
+    /// Failed for good.
+    GiveUp {
+        error: String,
+    },
+}
+
+/// A message in the outbox as the operators see it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MailRow {
+    pub id: i64,
+    pub kind: String,
+    pub to: Vec<String>,
+    pub activity_id: String,
+    /// The activity's title when the message was made.
+    pub title: String,
+    pub attempts: i64,
+    pub created_at: String,
+    /// When it is tried next; `None` once sent or given up.
+    pub next_attempt_at: Option<String>,
+    pub sent_at: Option<String>,
+    pub failed_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// The outbox in figures, with the messages that are in trouble.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MailOverview {
+    /// Not sent yet (also those being retried).
+    pub waiting: u64,
+    pub sent: u64,
+    /// Given up.
+    pub failed: u64,
+    /// Unsent messages that have failed at least once, and the given-up
+    /// ones, newest first.
+    pub problems: Vec<MailRow>,
+}
 
 /// The operations the server needs from a database.
 pub trait Storage: Send + Sync + 'static {
@@ -238,22 +314,37 @@ pub trait Storage: Send + Sync + 'static {
     /// The newest `limit` rows of the audit, newest first.
     fn audit_entries(&self, limit: u32) -> StorageFuture<'_, Vec<AuditEntry>>;
 
-    /// Reads an activity, lets `decide` say what it becomes and stores that,
+    /// Reads an activity, lets `decide` say what changes and stores that,
     /// in one transaction that holds the write lock from the read on, so no
     /// other change comes between what `decide` saw and what is written.
     /// Written are the activity (body, status, start), `submitter_email`,
-    /// `review_note`, `version`, `approved_at` and `changed_since_approval`
-    /// of the record `decide` returns; its id, edition and `created_at` stay.
-    /// With the change, in the same transaction, `audit` (if any) is added
-    /// to the audit; when `decide` changes nothing, nothing is added.
-    /// Returns the activity as stored afterwards, or `None` when there is no
-    /// such activity (then `decide` is not called).
+    /// `review_note`, `version`, `approved_at`, `approved` and
+    /// `changed_since_approval` of the [`Change`]'s record; its id, edition
+    /// and `created_at` stay. In the same transaction the change's audit row
+    /// (if any) is added to the audit and its e-mail to the outbox; when
+    /// `decide` changes nothing, nothing is added. Returns the activity as
+    /// stored afterwards, or `None` when there is no such activity (then
+    /// `decide` is not called).
     fn update_activity<'a>(
         &'a self,
         id: &'a str,
         decide: Decide<'a>,
-        audit: Option<NewAuditEntry>,
     ) -> StorageFuture<'a, Option<ActivityRecord>>;
+
+    /// Takes the oldest message that is due and not leased to another
+    /// sender, leases it for `lease` and counts the attempt.
+    fn claim_mail(&self, lease: std::time::Duration) -> StorageFuture<'_, Option<QueuedMail>>;
+
+    /// Records how an attempt to send a claimed message went.
+    fn finish_mail(&self, id: i64, outcome: MailOutcome) -> StorageFuture<'_, ()>;
+
+    /// The outbox for the operators: figures, and the newest `limit`
+    /// messages in trouble.
+    fn mail_overview(&self, limit: u32) -> StorageFuture<'_, MailOverview>;
+
+    /// Puts a given-up message back in line, to be tried at once from the
+    /// first attempt; `false` when there is no such given-up message.
+    fn retry_mail(&self, id: i64) -> StorageFuture<'_, bool>;
 }
 
 /// SQLite, in `innovationsveckan.sqlite3` inside the data folder.
@@ -329,6 +420,30 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_by_activity ON audit(activity_id);
 "#,
+    // 5: e-mail. The outbox is written in the transaction of the change it
+    // tells of and holds no edit token (the link is derived when sending);
+    // `leased_until` lets several senders share it. `approved_body` keeps
+    // the activity as last approved, to show what changed since.
+    r#"
+    CREATE TABLE mail_outbox (
+        id              INTEGER PRIMARY KEY,
+        kind            TEXT NOT NULL,
+        recipients      TEXT NOT NULL,
+        activity_id     TEXT NOT NULL,
+        facts           TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        leased_until    TEXT,
+        sent_at         TEXT,
+        failed_at       TEXT,
+        last_error      TEXT
+    );
+    CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at)
+        WHERE sent_at IS NULL AND failed_at IS NULL;
+    ALTER TABLE activities ADD COLUMN approved_body TEXT;
+    UPDATE activities SET approved_body = body WHERE approved_at IS NOT NULL;
+"#,
 ];
 
 impl SqliteStorage {
@@ -396,16 +511,20 @@ fn edition_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEdition, sqlx
 macro_rules! record_columns {
     () => {
         "a.id, a.edition_id, a.body, a.submitter_email, a.review_note, a.version, a.approved_at,
-         a.changed_since_approval, a.created_at"
+         a.approved_body, a.changed_since_approval, a.created_at"
     };
 }
 
 fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ActivityRecord, StorageError> {
     let id: String = row.try_get("id")?;
     let body: String = row.try_get("body")?;
+    let approved_body: Option<String> = row.try_get("approved_body")?;
+    // The approved version only tells what changed: unreadable, it is missed.
+    let approved = approved_body.and_then(|body| serde_json::from_str(&body).ok());
     let activity =
         serde_json::from_str(&body).map_err(|source| StorageError::Corrupt { id, source })?;
     Ok(ActivityRecord {
+        approved,
         activity,
         edition_id: row.try_get("edition_id")?,
         submitter_email: row.try_get("submitter_email")?,
@@ -656,7 +775,6 @@ impl Storage for SqliteStorage {
         &'a self,
         id: &'a str,
         decide: Decide<'a>,
-        audit: Option<NewAuditEntry>,
     ) -> StorageFuture<'a, Option<ActivityRecord>> {
         Box::pin(async move {
             // IMMEDIATE: the write lock from the read on, so what `decide`
@@ -665,15 +783,27 @@ impl Storage for SqliteStorage {
             let Some(current) = self.record(&mut *tx, id).await? else {
                 return Ok(None);
             };
-            let Some(next) = decide(&current) else {
+            let Some(Change {
+                record: next,
+                audit,
+                mails,
+            }) = decide(&current)
+            else {
                 return Ok(Some(current));
             };
             let body = serde_json::to_string(&next.activity).map_err(StorageError::Encode)?;
+            let approved_body = next
+                .approved
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(StorageError::Encode)?;
             let now = chrono::Utc::now().to_rfc3339();
             sqlx::query(
                 "UPDATE activities
                  SET status = ?, starts_at = ?, body = ?, submitter_email = ?, review_note = ?,
-                     version = ?, approved_at = ?, changed_since_approval = ?, updated_at = ?
+                     version = ?, approved_at = ?, approved_body = ?, changed_since_approval = ?,
+                     updated_at = ?
                  WHERE id = ?",
             )
             .bind(next.activity.status.key())
@@ -683,11 +813,13 @@ impl Storage for SqliteStorage {
             .bind(&next.review_note)
             .bind(next.version)
             .bind(&next.approved_at)
+            .bind(approved_body)
             .bind(next.changed_since_approval)
             .bind(&now)
             .bind(id)
             .execute(&mut *tx)
             .await?;
+            insert_mails(&mut tx, &mails).await?;
             if let Some(entry) = audit {
                 sqlx::query(
                     "INSERT INTO audit (at, operator, action, activity_id, reason, code)
@@ -706,6 +838,129 @@ impl Storage for SqliteStorage {
             tx.commit().await?;
             Ok(record)
         })
+    }
+
+    fn claim_mail(&self, lease: std::time::Duration) -> StorageFuture<'_, Option<QueuedMail>> {
+        Box::pin(self.sql_claim_mail(lease))
+    }
+
+    fn finish_mail(&self, id: i64, outcome: MailOutcome) -> StorageFuture<'_, ()> {
+        Box::pin(self.sql_finish_mail(id, outcome))
+    }
+
+    fn mail_overview(&self, limit: u32) -> StorageFuture<'_, MailOverview> {
+        Box::pin(self.sql_mail_overview(limit))
+    }
+
+    fn retry_mail(&self, id: i64) -> StorageFuture<'_, bool> {
+        Box::pin(self.sql_retry_mail(id))
+    }
+}
+
+impl SqliteStorage {
+    /// The outbox's side of [`Storage`]; see there.
+    async fn sql_claim_mail(
+        &self,
+        lease: std::time::Duration,
+    ) -> Result<Option<QueuedMail>, StorageError> {
+        let now = chrono::Utc::now();
+        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(2));
+        // One statement: of two senders only one gets the row.
+        let row = sqlx::query(
+            "UPDATE mail_outbox SET leased_until = ?1, attempts = attempts + 1
+             WHERE id = (SELECT id FROM mail_outbox
+                         WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?2
+                           AND (leased_until IS NULL OR leased_until <= ?2)
+                         ORDER BY next_attempt_at, id LIMIT 1)
+             RETURNING id, kind, recipients, activity_id, facts, attempts",
+        )
+        .bind(stamp(until))
+        .bind(stamp(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            let recipients: String = row.try_get("recipients")?;
+            Ok(QueuedMail {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                to: serde_json::from_str(&recipients).unwrap_or_default(),
+                activity_id: row.try_get("activity_id")?,
+                facts: row.try_get("facts")?,
+                attempts: row.try_get("attempts")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn sql_finish_mail(&self, id: i64, outcome: MailOutcome) -> Result<(), StorageError> {
+        let now = stamp(chrono::Utc::now());
+        let query = match &outcome {
+            MailOutcome::Sent => sqlx::query(
+                "UPDATE mail_outbox SET sent_at = ?, leased_until = NULL, last_error = NULL
+                 WHERE id = ?",
+            )
+            .bind(now)
+            .bind(id),
+            MailOutcome::Retry { at, error } => sqlx::query(
+                "UPDATE mail_outbox SET next_attempt_at = ?, leased_until = NULL, last_error = ?
+                 WHERE id = ?",
+            )
+            .bind(stamp(*at))
+            .bind(error)
+            .bind(id),
+            MailOutcome::GiveUp { error } => sqlx::query(
+                "UPDATE mail_outbox SET failed_at = ?, leased_until = NULL, last_error = ?
+                 WHERE id = ?",
+            )
+            .bind(now)
+            .bind(error)
+            .bind(id),
+        };
+        query.execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn sql_mail_overview(&self, limit: u32) -> Result<MailOverview, StorageError> {
+        let figures = sqlx::query(
+            "SELECT
+                 COUNT(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL) AS waiting,
+                 COUNT(*) FILTER (WHERE sent_at IS NOT NULL) AS sent,
+                 COUNT(*) FILTER (WHERE failed_at IS NOT NULL) AS failed
+             FROM mail_outbox",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let count = |name: &str| -> Result<u64, StorageError> {
+            let n: i64 = figures.try_get(name)?;
+            Ok(n.max(0) as u64)
+        };
+        let rows = sqlx::query(
+            "SELECT * FROM mail_outbox
+             WHERE sent_at IS NULL AND (attempts > 0 AND last_error IS NOT NULL OR failed_at IS NOT NULL)
+             ORDER BY id DESC LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(MailOverview {
+            waiting: count("waiting")?,
+            sent: count("sent")?,
+            failed: count("failed")?,
+            problems: rows.iter().map(mail_row).collect::<Result<_, _>>()?,
+        })
+    }
+
+    async fn sql_retry_mail(&self, id: i64) -> Result<bool, StorageError> {
+        let done = sqlx::query(
+            "UPDATE mail_outbox SET failed_at = NULL, attempts = 0, next_attempt_at = ?,
+                                    leased_until = NULL
+             WHERE id = ? AND failed_at IS NOT NULL AND sent_at IS NULL",
+        )
+        .bind(stamp(chrono::Utc::now()))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 }
 
@@ -730,21 +985,81 @@ async fn insert_activity(
     );
     sqlx::query(
         "INSERT INTO activities (id, edition_id, status, starts_at, body, created_at, updated_at,
-                                 submitter_email, approved_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 submitter_email, approved_at, approved_body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&activity.id)
     .bind(edition_id)
     .bind(activity.status.key())
     .bind(utc(activity))
-    .bind(body)
+    .bind(&body)
     .bind(now)
     .bind(now)
     .bind(submitter_email)
     .bind(approved.then_some(now))
+    .bind(approved.then_some(&body))
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+/// A moment as the outbox stores it: UTC with microseconds and `Z`, always
+/// the same length, so that text order is time order.
+fn stamp(moment: chrono::DateTime<chrono::Utc>) -> String {
+    moment.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// Puts messages in the outbox, due now, in the caller's transaction.
+async fn insert_mails(
+    tx: &mut sqlx::SqliteConnection,
+    mails: &[NewMail],
+) -> Result<(), StorageError> {
+    let now = stamp(chrono::Utc::now());
+    for mail in mails {
+        let recipients = serde_json::to_string(&mail.to).map_err(StorageError::Encode)?;
+        let facts = serde_json::to_string(&mail.facts).map_err(StorageError::Encode)?;
+        sqlx::query(
+            "INSERT INTO mail_outbox (kind, recipients, activity_id, facts, created_at,
+                                      next_attempt_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(mail.kind.key())
+        .bind(recipients)
+        .bind(&mail.activity_id)
+        .bind(facts)
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+fn mail_row(row: &sqlx::sqlite::SqliteRow) -> Result<MailRow, StorageError> {
+    let recipients: String = row.try_get("recipients")?;
+    let facts: String = row.try_get("facts")?;
+    let title = serde_json::from_str::<crate::mail::Facts>(&facts)
+        .map(|facts| facts.title)
+        .unwrap_or_default();
+    let sent_at: Option<String> = row.try_get("sent_at")?;
+    let failed_at: Option<String> = row.try_get("failed_at")?;
+    Ok(MailRow {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        to: serde_json::from_str(&recipients).unwrap_or_default(),
+        activity_id: row.try_get("activity_id")?,
+        title,
+        attempts: row.try_get("attempts")?,
+        created_at: row.try_get("created_at")?,
+        next_attempt_at: if sent_at.is_none() && failed_at.is_none() {
+            row.try_get("next_attempt_at")?
+        } else {
+            None
+        },
+        sent_at,
+        failed_at,
+        last_error: row.try_get("last_error")?,
+    })
 }
 
 impl SqliteStorage {
@@ -794,6 +1109,7 @@ impl SqliteStorage {
         .bind(&now)
         .execute(&mut *tx)
         .await?;
+        insert_mails(&mut tx, &submission.mails).await?;
         let record = self
             .record(&mut *tx, &submission.activity.id)
             .await?

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
+use programme::changes::{Part, changed_parts};
 use programme::submission::limits;
 use programme::{Activity, ActivityStatus, ErrorCode, FieldErrors, FilterError};
 use serde::{Deserialize, Serialize};
@@ -38,7 +39,12 @@ pub fn router() -> Router<AppState> {
         .route("/admin/activities/{id}/restore", post(restore_activity))
         .route("/admin/counts", get(get_counts))
         .route("/admin/audit", get(list_audit))
+        .route("/admin/mail", get(get_mail))
+        .route("/admin/mail/{id}/retry", post(retry_mail))
 }
+
+/// How many troubled messages `GET /api/admin/mail` lists at most.
+pub const MAIL_PROBLEMS_LIMIT: u32 = 100;
 
 /// How many audit rows `GET /api/admin/audit` gives without `limit`.
 pub const AUDIT_DEFAULT_LIMIT: u32 = 200;
@@ -59,6 +65,10 @@ struct AdminActivity<'a> {
     changed_since_approval: bool,
     /// When it was last approved; `None` if never, or rejected since.
     approved_at: Option<&'a str>,
+    /// What the organiser changed since the approval, by part (`title`,
+    /// `time`, `place`, …; see `programme::changes::Part`); empty when
+    /// nothing did.
+    changed_parts: Vec<&'static str>,
     created_at: &'a str,
 }
 
@@ -71,6 +81,13 @@ impl<'a> From<&'a ActivityRecord> for AdminActivity<'a> {
             version: record.version,
             changed_since_approval: record.changed_since_approval,
             approved_at: record.approved_at.as_deref(),
+            changed_parts: match (&record.approved, record.changed_since_approval) {
+                (Some(approved), true) => changed_parts(approved, &record.activity)
+                    .into_iter()
+                    .map(Part::key)
+                    .collect(),
+                _ => Vec::new(),
+            },
             created_at: &record.created_at,
         }
     }
@@ -367,4 +384,31 @@ async fn list_audit(
         entries: entries.iter().map(AuditView::from).collect(),
     };
     Ok((private(), Json(body)).into_response())
+}
+
+/// `{ waiting, sent, failed, problems: [...] }`: the e-mail outbox in
+/// figures, and the newest messages that have failed at least once or were
+/// given up, each with its last error.
+async fn get_mail(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
+    let overview = state.storage().mail_overview(MAIL_PROBLEMS_LIMIT).await?;
+    Ok((private(), Json(overview)).into_response())
+}
+
+/// Tries a given-up message again, from the first attempt (204); 404 when
+/// there is no given-up message with that id.
+async fn retry_mail(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::NotFound("Det finns inget uppgivet mejl med det id:t."))?;
+    if !state.storage().retry_mail(id).await? {
+        return Err(ApiError::NotFound(
+            "Det finns inget uppgivet mejl med det id:t.",
+        ));
+    }
+    state.wake_mail_sender();
+    Ok((axum::http::StatusCode::NO_CONTENT, private()).into_response())
 }

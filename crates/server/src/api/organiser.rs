@@ -24,7 +24,8 @@ use crate::changes::{
     CancelVerdict, Context, Edit, EditVerdict, is_public, judge_cancel, judge_edit,
 };
 use crate::error::ApiError;
-use crate::storage::{ActivityRecord, AuditAction, NewAuditEntry, ORGANISER};
+use crate::mail;
+use crate::storage::{ActivityRecord, AuditAction, Change, NewAuditEntry, ORGANISER};
 
 /// The largest body of a cancellation: a reason of 1000 characters and room to spare.
 pub const CANCEL_BODY_LIMIT: usize = 8 * 1024;
@@ -89,9 +90,9 @@ fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
 }
 
 /// Runs `judge` on the stored activity inside the storage's transaction and
-/// stores what it decides, with `audit` if it changes anything: its verdict
-/// and the activity as stored afterwards, `None` when there is no such
-/// activity.
+/// stores what it decides, with `audit` and the e-mail the change sends (see
+/// [`crate::mail::plan`]) if it changes anything: its verdict and the
+/// activity as stored afterwards, `None` when there is no such activity.
 pub(super) async fn judged<V: Send>(
     state: &AppState,
     id: &str,
@@ -99,6 +100,8 @@ pub(super) async fn judged<V: Send>(
     audit: NewAuditEntry,
 ) -> Result<Option<(V, ActivityRecord)>, ApiError> {
     let mut verdict = None;
+    let mut mailed = false;
+    let recipients = state.mail_recipients();
     let record = state
         .storage()
         .update_activity(
@@ -106,11 +109,20 @@ pub(super) async fn judged<V: Send>(
             Box::new(|current| {
                 let (judged, next) = judge(current);
                 verdict = Some(judged);
-                next
+                let next = next?;
+                let mails = mail::plan(audit.action, current, &next, recipients);
+                mailed = !mails.is_empty();
+                Some(Change {
+                    record: next,
+                    audit: Some(audit),
+                    mails,
+                })
             }),
-            Some(audit),
         )
         .await?;
+    if mailed {
+        state.wake_mail_sender();
+    }
     Ok(verdict.zip(record))
 }
 

@@ -18,6 +18,7 @@ use crate::api::auth::ClientAddr;
 use crate::api::body::{body_bytes, parse_json, require_json};
 use crate::changes::is_public;
 use crate::error::{ApiError, FirstRegistration};
+use crate::mail;
 use crate::rate_limit::ClientKey;
 use crate::request_hash;
 use crate::storage::{ActivityRecord, KnownSubmission, NewSubmission, SubmissionOutcome};
@@ -103,13 +104,16 @@ async fn create_activity(
         request_hash::canonical(&normalized).map_err(|e| ApiError::Internal(e.to_string()))?;
     let submitter_email = normalized.submitter_email.clone();
     let id = uuid::Uuid::new_v4().to_string();
-    let new = NewSubmission {
+    let mut new = NewSubmission {
         idempotency_key: key,
         request_hash,
         edition_id: published.edition_id,
         activity: normalized.clone().into_activity(id, status),
         submitter_email,
+        mails: Vec::new(),
     };
+    new.mails =
+        mail::plan_registration(&new.activity, &new.submitter_email, state.mail_recipients());
     let outcome = match state.storage().insert_submission(new).await {
         Ok(outcome) => outcome,
         Err(error) => {
@@ -119,6 +123,7 @@ async fn create_activity(
     };
     match outcome {
         SubmissionOutcome::Created(record) => {
+            state.wake_mail_sender();
             if is_public(&record) {
                 // Stored is stored: a failed rebuild is logged, and the next
                 // change of the programme publishes this one too.
