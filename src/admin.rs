@@ -2,17 +2,20 @@
 //! in with an operator token (kept in session storage, gone when the tab
 //! closes), the queue of registrations to review with quick checks, approving
 //! and rejecting with a reason, the published activities changed since their
-//! approval, and the counts. Neither public app carries this code.
+//! approval (and what changed), undoing a cancellation, the counts, the
+//! e-mail outbox's troubles and the latest decisions. Neither public app
+//! carries this code.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use programme::changes::{Part, list_in_words};
 use programme::moderation::{Check, quick_checks};
-use programme::time::{format_day, format_time_span, to_stockholm};
+use programme::time::{format_day, format_moment_ms, format_time_span, to_stockholm};
 use programme::{Activity, ActivityStatus};
 
 use crate::api::ApiError;
-use crate::api::admin::{self, AdminActivity};
+use crate::api::admin::{self, AdminActivity, AuditEntry, MailOverview, MailProblem};
 use crate::components::form::focus_id;
 
 /// Where the token is kept for the tab's life.
@@ -188,6 +191,24 @@ fn Moderation(value: String, token: RwSignal<Option<String>>) -> impl IntoView {
         let token = list_token.clone();
         async move { admin::all_activities(&token).await }
     });
+    let me_token = value.clone();
+    let me = LocalResource::new(move || {
+        let token = me_token.clone();
+        async move { admin::me(&token).await }
+    });
+    let audit_token = value.clone();
+    let audit = LocalResource::new(move || {
+        reload.track();
+        let token = audit_token.clone();
+        async move { admin::audit(&token, AUDIT_SHOWN).await }
+    });
+    let value_for_mail = value.clone();
+    let mail_token = value.clone();
+    let mail = LocalResource::new(move || {
+        reload.track();
+        let token = mail_token.clone();
+        async move { admin::mail(&token).await }
+    });
     let sign_out = move |_| {
         if let Some(storage) = session() {
             let _ = storage.remove_item(TOKEN_KEY);
@@ -219,7 +240,10 @@ fn Moderation(value: String, token: RwSignal<Option<String>>) -> impl IntoView {
         {move || failure.get().map(|message| view! {
             <div class="notice notice--error" role="alert"><p>{message}</p></div>
         })}
-        <p><button type="button" class="button button--secondary" on:click=sign_out>"Logga ut"</button></p>
+        <p>
+            {move || me.get().and_then(Result::ok).map(|me| format!("Inloggad som {}. ", me.name))}
+            <button type="button" class="button button--secondary" on:click=sign_out>"Logga ut"</button>
+        </p>
         {move || match list.get() {
             None => view! { <crate::components::Loading /> }.into_any(),
             Some(Err(error)) => view! {
@@ -248,6 +272,7 @@ fn Moderation(value: String, token: RwSignal<Option<String>>) -> impl IntoView {
                     .cloned()
                     .collect();
                 let waiting = pending.len();
+                let changed_none = changed.is_empty();
                 let queue = pending
                     .into_iter()
                     .map(|item| {
@@ -268,10 +293,17 @@ fn Moderation(value: String, token: RwSignal<Option<String>>) -> impl IntoView {
                                 decided.run(outcome.map(|_| format!("Ändringen av ”{title}” är godkänd.")));
                             });
                         };
+                        let parts: Vec<Part> = item.changed_parts.iter().filter_map(|key| Part::from_key(key)).collect();
+                        let what = if parts.is_empty() {
+                            "Ändrat: inget som syns i programmet.".to_owned()
+                        } else {
+                            format!("Ändrat: {}.", list_in_words(&parts))
+                        };
                         view! {
                             <li class="draft">
                                 <h3>{item.activity.title.clone()}</h3>
                                 <p>{when(&item.activity)}</p>
+                                <p><strong>{what}</strong></p>
                                 <p class="hint">"Ändrad av arrangören efter godkännandet. Ändringen syns redan i programmet."</p>
                                 <button type="button" class="button button--secondary" on:click=approve>
                                     "Godkänn ändringen"<span class="visually-hidden">{format!(" av ”{}”", item.activity.title)}</span>
@@ -280,6 +312,16 @@ fn Moderation(value: String, token: RwSignal<Option<String>>) -> impl IntoView {
                         }
                     })
                     .collect_view();
+                let cancelled: Vec<AdminActivity> = all
+                    .iter()
+                    .filter(|a| a.activity.status == ActivityStatus::Cancelled)
+                    .cloned()
+                    .collect();
+                let cancelled_count = cancelled.len();
+                let cancelled_items = cancelled
+                    .into_iter()
+                    .map(|item| view! { <CancelledItem item token=value.clone() decided /> })
+                    .collect_view();
                 view! {
                     <h2>"Läget"</h2>
                     <dl class="facts facts--wide">{counts}</dl>
@@ -287,11 +329,187 @@ fn Moderation(value: String, token: RwSignal<Option<String>>) -> impl IntoView {
                     {(waiting == 0).then(|| view! { <p>"Inga anmälningar väntar på granskning."</p> })}
                     <ul class="draft-list">{queue}</ul>
                     <h2>"Ändrade sedan godkännandet"</h2>
+                    {changed_none.then(|| view! { <p>"Inga publicerade aktiviteter har ändrats sedan de godkändes."</p> })}
                     <ul class="draft-list">{changed_items}</ul>
+                    <h2>{format!("Inställda ({cancelled_count})")}</h2>
+                    {(cancelled_count == 0).then(|| view! { <p>"Inga aktiviteter är inställda."</p> })}
+                    <ul class="draft-list">{cancelled_items}</ul>
                 }
                 .into_any()
             }
         }}
+        <h2>"E-post"</h2>
+        {move || match mail.get() {
+            None => view! { <crate::components::Loading /> }.into_any(),
+            Some(Err(error)) => view! { <p>{error.message()}</p> }.into_any(),
+            Some(Ok(overview)) => view! { <MailStatus overview token=value_for_mail.clone() decided /> }.into_any(),
+        }}
+        <h2>"Senaste händelserna"</h2>
+        {move || match audit.get() {
+            None => view! { <crate::components::Loading /> }.into_any(),
+            Some(Err(error)) => view! { <p>{error.message()}</p> }.into_any(),
+            Some(Ok(entries)) if entries.is_empty() => view! { <p>"Inget har hänt ännu."</p> }.into_any(),
+            Some(Ok(entries)) => view! {
+                <ol class="audit">{entries.iter().map(audit_line).collect_view()}</ol>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+/// How many audit rows the screen shows.
+const AUDIT_SHOWN: u32 = 50;
+
+/// "2 december 2026 kl. 14.05" for an RFC 3339 moment; the text itself if
+/// it is none.
+fn moment(text: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|at| format_moment_ms(at.timestamp_millis()))
+        .unwrap_or_else(|_| text.to_owned())
+}
+
+/// One decision or change, as a sentence.
+fn audit_line(entry: &AuditEntry) -> impl IntoView + use<> {
+    let who = if entry.operator == "arrangör" {
+        "Arrangören".to_owned()
+    } else {
+        entry.operator.clone()
+    };
+    let what = entry.title.as_deref().map_or_else(
+        || "en aktivitet som inte längre finns".to_owned(),
+        |title| format!("”{title}”"),
+    );
+    let verb = match entry.action.as_str() {
+        "approve" => "godkände",
+        "reject" => "avvisade",
+        "restore" => "ångrade inställningen av",
+        "edit" => "ändrade",
+        "cancel" => "ställde in",
+        _ => "ändrade status för",
+    };
+    let reason = entry
+        .reason
+        .clone()
+        .map(|reason| view! { <br />{format!("Skäl: {reason}")} });
+    view! {
+        <li>
+            <span class="hint">{moment(&entry.at)}</span><br />
+            {format!("{who} {verb} {what}.")}
+            {reason}
+        </li>
+    }
+}
+
+/// What a message in the outbox is, in words.
+fn mail_kind(kind: &str) -> &'static str {
+    match kind {
+        "received" => "Kvitto till arrangören",
+        "approved" => "Besked om godkännande till arrangören",
+        "rejected" => "Besked om avvisning till arrangören",
+        "restored" => "Besked om ångrad inställning till arrangören",
+        "to_review" => "Anmälan att granska, till granskarna",
+        "published_changed" => "Ändrad publicerad aktivitet, till granskarna",
+        "published_cancelled" => "Inställd publicerad aktivitet, till granskarna",
+        _ => "Mejl",
+    }
+}
+
+/// The outbox: how many messages wait, were sent and were given up, and
+/// each one in trouble, with a retry for those given up.
+#[component]
+fn MailStatus(
+    overview: MailOverview,
+    token: String,
+    decided: Callback<Result<String, ApiError>>,
+) -> impl IntoView {
+    let problems = overview
+        .problems
+        .into_iter()
+        .map(|problem| mail_problem(problem, token.clone(), decided))
+        .collect_view();
+    let none = overview.waiting == 0 && overview.failed == 0;
+    view! {
+        <dl class="facts facts--wide">
+            <div><dt>"Väntar på att skickas"</dt><dd>{overview.waiting}</dd></div>
+            <div><dt>"Skickade"</dt><dd>{overview.sent}</dd></div>
+            <div><dt>"Uppgivna"</dt><dd>{overview.failed}</dd></div>
+        </dl>
+        {none.then(|| view! { <p>"Inga mejl väntar och inga har misslyckats."</p> })}
+        <ul class="draft-list">{problems}</ul>
+    }
+}
+
+fn mail_problem(
+    problem: MailProblem,
+    token: String,
+    decided: Callback<Result<String, ApiError>>,
+) -> impl IntoView {
+    let heading = format!("{} om ”{}”", mail_kind(&problem.kind), problem.title);
+    let state = match (&problem.failed_at, &problem.next_attempt_at) {
+        (Some(at), _) => format!("Uppgivet {} efter {} försök.", moment(at), problem.attempts),
+        (None, Some(at)) => format!(
+            "{} försök hittills. Nästa försök {}.",
+            problem.attempts,
+            moment(at)
+        ),
+        (None, None) => format!("{} försök.", problem.attempts),
+    };
+    let given_up = problem.failed_at.is_some();
+    let id = problem.id;
+    let title = problem.title.clone();
+    let retry = move |_| {
+        let (token, title) = (token.clone(), title.clone());
+        leptos::task::spawn_local(async move {
+            let outcome = admin::retry_mail(&token, id).await;
+            decided.run(outcome.map(|_| format!("Mejlet om ”{title}” skickas igen.")));
+        });
+    };
+    view! {
+        <li class="draft">
+            <h3>{heading}</h3>
+            <p>{format!("Till: {}", problem.to.join(", "))}</p>
+            <p>{state}</p>
+            {problem.last_error.map(|error| view! { <p class="hint">{format!("Senaste felet: {error}")}</p> })}
+            {given_up.then(|| view! {
+                <button type="button" class="button button--secondary" on:click=retry.clone()>
+                    "Försök igen"<span class="visually-hidden">{format!(" med mejlet om ”{}”", problem.title)}</span>
+                </button>
+            })}
+        </li>
+    }
+}
+
+/// A cancelled activity, with the undo.
+#[component]
+fn CancelledItem(
+    item: AdminActivity,
+    token: String,
+    decided: Callback<Result<String, ApiError>>,
+) -> impl IntoView {
+    let activity = item.activity;
+    let (id, title) = (activity.id.clone(), activity.title.clone());
+    let restore = move |_| {
+        let (token, id, title) = (token.clone(), id.clone(), title.clone());
+        leptos::task::spawn_local(async move {
+            let outcome = admin::restore(&token, &id).await;
+            decided.run(outcome.map(|restored| {
+                if restored.activity.status == ActivityStatus::Published {
+                    format!("Inställningen av ”{title}” är ångrad. Den finns i programmet igen.")
+                } else {
+                    format!("Inställningen av ”{title}” är ångrad. Den väntar på granskning.")
+                }
+            }));
+        });
+    };
+    view! {
+        <li class="draft">
+            <h3>{activity.title.clone()}</h3>
+            <p>{when(&activity)}</p>
+            {activity.cancellation_reason.clone().map(|reason| view! { <p>{format!("Skäl: {reason}")}</p> })}
+            <button type="button" class="button button--secondary" on:click=restore>
+                "Ångra inställningen"<span class="visually-hidden">{format!(" av ”{}”", activity.title)}</span>
+            </button>
+        </li>
     }
 }
 

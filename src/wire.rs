@@ -65,6 +65,51 @@ pub struct OrganiserView {
     #[serde(default)]
     pub submitter_email: String,
     pub activity: Activity,
+    /// What happened to it, oldest first.
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+}
+
+/// One decision by the operators, or change by the organiser.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct HistoryEntry {
+    /// When (RFC 3339).
+    pub at: String,
+    /// approve, reject, restore, edit or cancel.
+    pub action: String,
+    /// `operators` or `organiser`.
+    pub by: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl HistoryEntry {
+    /// What happened, in a sentence to the organiser.
+    pub fn sentence(&self) -> String {
+        let by_operators = self.by == "operators";
+        let what = match (self.action.as_str(), by_operators) {
+            ("approve", true) => "Redaktionen godkände aktiviteten, och den kom med i programmet.",
+            ("reject", true) => "Redaktionen godkände inte aktiviteten för programmet.",
+            ("restore", true) => "Redaktionen ångrade inställningen.",
+            ("edit", false) => "Du ändrade anmälan.",
+            ("cancel", false) => "Du ställde in aktiviteten.",
+            (_, true) => "Redaktionen ändrade anmälans status.",
+            (_, false) => "Du ändrade anmälan.",
+        };
+        match &self.reason {
+            Some(reason) if self.action == "reject" => format!("{what} Skäl: {reason}"),
+            Some(reason) => format!("{what} Förklaring: {reason}"),
+            None => what.to_owned(),
+        }
+    }
+
+    /// When, as "2 december 2026 kl. 14.05".
+    pub fn when(&self) -> String {
+        chrono::DateTime::parse_from_rfc3339(&self.at).map_or_else(
+            |_| self.at.clone(),
+            |at| programme::time::format_moment_ms(at.timestamp_millis()),
+        )
+    }
 }
 
 /// What an answer to a sending means for the registration in the outbox.
@@ -119,6 +164,34 @@ pub fn error_code(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_history_reads_as_plain_sentences_to_the_organiser() {
+        let entry = |action: &str, by: &str, reason: Option<&str>| HistoryEntry {
+            at: "2026-12-02T13:05:00+00:00".into(),
+            action: action.into(),
+            by: by.into(),
+            reason: reason.map(str::to_owned),
+        };
+        let rejected = entry("reject", "operators", Some("Ingen offentlig part."));
+        assert_eq!(
+            rejected.sentence(),
+            "Redaktionen godkände inte aktiviteten för programmet. Skäl: Ingen offentlig part."
+        );
+        assert_eq!(rejected.when(), "2 december 2026 kl. 14.05");
+        assert_eq!(
+            entry("approve", "operators", None).sentence(),
+            "Redaktionen godkände aktiviteten, och den kom med i programmet."
+        );
+        assert_eq!(
+            entry("cancel", "organiser", Some("Sjuk talare.")).sentence(),
+            "Du ställde in aktiviteten. Förklaring: Sjuk talare."
+        );
+        assert_eq!(
+            entry("restore", "operators", None).sentence(),
+            "Redaktionen ångrade inställningen."
+        );
+    }
 
     #[test]
     fn answers_that_cannot_get_better_are_refusals_not_retries() {

@@ -72,6 +72,8 @@ async fn an_operator_rejects_one_approves_another_and_only_that_one_is_in_the_pr
         wait_for_text(&c, "[role=status]", "är avvisad").await;
         press_button(&c, &format!("Godkänn ”{TITLE}”")).await;
         wait_for_text(&c, "main", "Väntar på granskning (0)").await;
+        wait_for_text(&c, "ol.audit", &format!("operatör avvisade ”{SECOND}”.")).await;
+        wait_for_text(&c, "ol.audit", "Region Skåne står bara som talare.").await;
 
         // Only the approved one is public.
         c.goto(&format!("{base}/?q=öppna%20data%20i%20kommunen"))
@@ -119,6 +121,89 @@ async fn an_operator_approves_an_activity_with_the_keyboard_alone() {
         let published = admin_list(&c, Some("published")).await;
         assert!(published.iter().any(|a| a["title"] == TITLE));
         assert!(text_of(&c, "main").await.unwrap().contains("Publicerad"));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn an_operator_undoes_a_cancellation_sees_the_mail_trouble_and_the_organiser_reads_both() {
+    // An SMTP server that is not there: every message fails and waits.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let configure = move |config: &mut server::Config| {
+        with_admin(config);
+        config.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+    };
+    in_browser(configure, |c, base| async move {
+        let link = register_through_the_wizard(&c, &base).await;
+        let id = admin_id_of(&c, TITLE).await;
+        let (code, body) = api(
+            &c,
+            "POST",
+            &format!("/api/admin/activities/{id}/approve"),
+            None,
+        )
+        .await;
+        assert_eq!(code, 200, "{body}");
+        let token = link.split("#nyckel=").nth(1).unwrap().to_owned();
+        let (code, body) = api_as(
+            &c,
+            &token,
+            "POST",
+            &format!("/api/activities/{id}/cancel"),
+            Some(serde_json::json!({ "reason": "Lokalen är dubbelbokad." })),
+        )
+        .await;
+        assert_eq!(code, 200, "{body}");
+
+        sign_in(&c, &base, ADMIN_TOKEN).await;
+        wait_for_text(&c, "main", "Inloggad som operatör.").await;
+        // Listed with the demo week's own cancelled activities.
+        wait_for_text(&c, "main", "Inställda (").await;
+        wait_for_text(&c, "main", "Skäl: Lokalen är dubbelbokad.").await;
+        // The receipt could not be sent: the operators see it waiting, with the error.
+        wait_for_text(&c, "main", "Kvitto till arrangören om").await;
+        wait_for_text(&c, "main", "Senaste felet: SMTP").await;
+        // The latest decisions, newest first.
+        wait_for_text(&c, "ol.audit", &format!("Arrangören ställde in ”{TITLE}”.")).await;
+        wait_for_text(&c, "ol.audit", &format!("operatör godkände ”{TITLE}”.")).await;
+        assert_accessible(
+            &c,
+            "the operators' screen with a cancellation and mail trouble",
+        )
+        .await;
+
+        press_button(&c, &format!("Ångra inställningen av ”{TITLE}”")).await;
+        wait_for_text(&c, "[role=status]", "Den finns i programmet igen.").await;
+        let undo = format!("//button[normalize-space()='Ångra inställningen av ”{TITLE}”']");
+        eventually("the undo gone with the cancellation", || async {
+            Ok(c.find(Locator::XPath(&undo)).await.is_err())
+        })
+        .await;
+        wait_for_text(
+            &c,
+            "ol.audit",
+            &format!("operatör ångrade inställningen av ”{TITLE}”."),
+        )
+        .await;
+        let published = admin_list(&c, Some("published")).await;
+        assert!(published.iter().any(|a| a["id"] == id.as_str()));
+
+        // The organiser's page tells what happened, without the operator's name.
+        c.goto(&link).await.unwrap();
+        wait_for_text(&c, "main", "Vad har hänt").await;
+        wait_for_text(
+            &c,
+            "ol.history",
+            "Du ställde in aktiviteten. Förklaring: Lokalen är dubbelbokad.",
+        )
+        .await;
+        wait_for_text(&c, "ol.history", "Redaktionen ångrade inställningen.").await;
+        wait_for_text(&c, "main", "Godkänd och publicerad i programmet.").await;
+        assert!(!text_of(&c, "main").await.unwrap().contains("operatör"));
+        assert_accessible(&c, "a registration with its history").await;
     })
     .await;
 }

@@ -20,6 +20,59 @@ pub struct AdminActivity {
     pub created_at: String,
     #[serde(default)]
     pub changed_since_approval: bool,
+    /// What changed since the approval, by `programme::changes::Part` key.
+    #[serde(default)]
+    pub changed_parts: Vec<String>,
+}
+
+/// Who is signed in.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Me {
+    pub name: String,
+}
+
+/// A row of the audit.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub operator: String,
+    pub action: String,
+    #[serde(default)]
+    pub activity_id: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AuditList {
+    entries: Vec<AuditEntry>,
+}
+
+/// A message in the outbox that has run into trouble.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailProblem {
+    pub id: i64,
+    pub kind: String,
+    pub to: Vec<String>,
+    pub title: String,
+    pub attempts: i64,
+    #[serde(default)]
+    pub next_attempt_at: Option<String>,
+    #[serde(default)]
+    pub failed_at: Option<String>,
+    #[serde(default)]
+    pub last_error: Option<String>,
+}
+
+/// The e-mail outbox in figures, with its troubles.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailOverview {
+    pub waiting: u64,
+    pub sent: u64,
+    pub failed: u64,
+    pub problems: Vec<MailProblem>,
 }
 
 #[derive(Deserialize)]
@@ -41,6 +94,45 @@ fn admin_request(
 pub async fn all_activities(token: &str) -> Result<Vec<AdminActivity>, ApiError> {
     let list: AdminList = read_json(admin_request("GET", "/activities", token, None)?).await?;
     Ok(list.activities)
+}
+
+/// The operator the token belongs to.
+pub async fn me(token: &str) -> Result<Me, ApiError> {
+    read_json(admin_request("GET", "/me", token, None)?).await
+}
+
+/// The newest rows of the audit, newest first.
+pub async fn audit(token: &str, limit: u32) -> Result<Vec<AuditEntry>, ApiError> {
+    let path = format!("/audit?limit={limit}");
+    let list: AuditList = read_json(admin_request("GET", &path, token, None)?).await?;
+    Ok(list.entries)
+}
+
+/// The e-mail outbox.
+pub async fn mail(token: &str) -> Result<MailOverview, ApiError> {
+    read_json(admin_request("GET", "/mail", token, None)?).await
+}
+
+/// Tries a given-up message again.
+pub async fn retry_mail(token: &str, id: i64) -> Result<MailOverview, ApiError> {
+    read_json(admin_request(
+        "POST",
+        &format!("/mail/{id}/retry"),
+        token,
+        None,
+    )?)
+    .await
+}
+
+/// Undoes an activity's cancellation.
+pub async fn restore(token: &str, id: &str) -> Result<AdminActivity, ApiError> {
+    read_json(admin_request(
+        "POST",
+        &activity_path(id, "restore"),
+        token,
+        None,
+    )?)
+    .await
 }
 
 fn activity_path(id: &str, action: &str) -> String {

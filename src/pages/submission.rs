@@ -158,6 +158,14 @@ fn Registration(view: OrganiserView, token: String, reload: RwSignal<u32>) -> im
         {public.then(|| view! {
             <p><AppLink href=programme_link>"Se aktiviteten i programmet"</AppLink></p>
         })}
+        {(!view.history.is_empty()).then(|| view! {
+            <h2>"Vad har hänt"</h2>
+            <ol class="history">
+                {view.history.iter().map(|entry| view! {
+                    <li><span class="hint">{entry.when()}</span><br />{entry.sentence()}</li>
+                }).collect_view()}
+            </ol>
+        })}
         {match (started, cancelled) {
             (true, _) => view! {
                 <p>"Aktiviteten har börjat, så den kan inte längre ändras eller ställas in."</p>

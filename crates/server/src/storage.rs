@@ -314,6 +314,9 @@ pub trait Storage: Send + Sync + 'static {
     /// The newest `limit` rows of the audit, newest first.
     fn audit_entries(&self, limit: u32) -> StorageFuture<'_, Vec<AuditEntry>>;
 
+    /// The audit of one activity, oldest first.
+    fn activity_history(&self, id: &str) -> StorageFuture<'_, Vec<AuditEntry>>;
+
     /// Reads an activity, lets `decide` say what changes and stores that,
     /// in one transaction that holds the write lock from the read on, so no
     /// other change comes between what `decide` saw and what is written.
@@ -513,6 +516,27 @@ macro_rules! record_columns {
         "a.id, a.edition_id, a.body, a.submitter_email, a.review_note, a.version, a.approved_at,
          a.approved_body, a.changed_since_approval, a.created_at"
     };
+}
+
+/// The audit's rows with the title their activity has now.
+macro_rules! audit_select {
+    () => {
+        "SELECT l.at, l.operator, l.action, l.activity_id, l.reason, l.code,
+                json_extract(a.body, '$.title') AS title
+         FROM audit l LEFT JOIN activities a ON a.id = l.activity_id"
+    };
+}
+
+fn audit_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry, StorageError> {
+    Ok(AuditEntry {
+        at: row.try_get("at")?,
+        operator: row.try_get("operator")?,
+        action: row.try_get("action")?,
+        activity_id: row.try_get("activity_id")?,
+        title: row.try_get("title")?,
+        reason: row.try_get("reason")?,
+        code: row.try_get("code")?,
+    })
 }
 
 fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ActivityRecord, StorageError> {
@@ -746,28 +770,25 @@ impl Storage for SqliteStorage {
 
     fn audit_entries(&self, limit: u32) -> StorageFuture<'_, Vec<AuditEntry>> {
         Box::pin(async move {
-            let rows = sqlx::query(
-                "SELECT l.at, l.operator, l.action, l.activity_id, l.reason, l.code,
-                        json_extract(a.body, '$.title') AS title
-                 FROM audit l LEFT JOIN activities a ON a.id = l.activity_id
-                 ORDER BY l.id DESC LIMIT ?",
-            )
-            .bind(i64::from(limit))
+            let rows = sqlx::query(concat!(audit_select!(), " ORDER BY l.id DESC LIMIT ?"))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(audit_from_row).collect()
+        })
+    }
+
+    fn activity_history(&self, id: &str) -> StorageFuture<'_, Vec<AuditEntry>> {
+        let id = id.to_owned();
+        Box::pin(async move {
+            let rows = sqlx::query(concat!(
+                audit_select!(),
+                " WHERE l.activity_id = ? ORDER BY l.id"
+            ))
+            .bind(id)
             .fetch_all(&self.pool)
             .await?;
-            rows.iter()
-                .map(|row| {
-                    Ok(AuditEntry {
-                        at: row.try_get("at")?,
-                        operator: row.try_get("operator")?,
-                        action: row.try_get("action")?,
-                        activity_id: row.try_get("activity_id")?,
-                        title: row.try_get("title")?,
-                        reason: row.try_get("reason")?,
-                        code: row.try_get("code")?,
-                    })
-                })
-                .collect()
+            rows.iter().map(audit_from_row).collect()
         })
     }
 

@@ -650,3 +650,37 @@ async fn an_activity_withdrawn_by_the_operators_and_then_cancelled_stays_out_of_
     app.state.republish().await.unwrap();
     assert_eq!(public_title(&app, &id).await, None);
 }
+
+#[tokio::test]
+async fn the_organiser_sees_what_happened_without_the_operators_names() {
+    let app = spawn_with(|c| {
+        c.admin_tokens = Some("Astrid Granskare:en-nyckel-till-astrid-med-minst-32-tecken".into());
+    })
+    .await;
+    let body = app.valid_body().await;
+    let (id, token) = app.register("history", &body).await;
+    assert_eq!(
+        app.view(&id, Some(&token)).await.json()["history"],
+        json!([])
+    );
+    let reject = app
+        .admin(
+            "POST",
+            &format!("/api/admin/activities/{id}/reject"),
+            Some("en-nyckel-till-astrid-med-minst-32-tecken"),
+            Some(json!({ "reason": "Ingen offentlig aktör." })),
+        )
+        .await;
+    assert_eq!(reject.status, StatusCode::OK, "{}", reject.text());
+    let edit = app.edit(&id, Some(&token), Some("\"1\""), &body).await;
+    assert_eq!(edit.status, StatusCode::OK, "{}", edit.text());
+    let view = app.view(&id, Some(&token)).await;
+    let history = view.json()["history"].clone();
+    assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
+    assert_eq!(history[0]["action"], "reject");
+    assert_eq!(history[0]["by"], "operators");
+    assert_eq!(history[0]["reason"], "Ingen offentlig aktör.");
+    assert_eq!(history[1]["action"], "edit");
+    assert_eq!(history[1]["by"], "organiser");
+    assert!(!view.text().contains("Astrid"), "{}", view.text());
+}

@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/activities/{id}/restore", post(restore_activity))
         .route("/admin/counts", get(get_counts))
         .route("/admin/audit", get(list_audit))
+        .route("/admin/me", get(get_me))
         .route("/admin/mail", get(get_mail))
         .route("/admin/mail/{id}/retry", post(retry_mail))
 }
@@ -394,10 +395,11 @@ async fn get_mail(_: Admin, State(state): State<AppState>) -> Result<Response, A
     Ok((private(), Json(overview)).into_response())
 }
 
-/// Tries a given-up message again, from the first attempt (204); 404 when
-/// there is no given-up message with that id.
+/// Tries a given-up message again, from the first attempt, and answers with
+/// the outbox as `GET /api/admin/mail` does; 404 when there is no given-up
+/// message with that id.
 async fn retry_mail(
-    _: Admin,
+    admin: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -410,5 +412,16 @@ async fn retry_mail(
         ));
     }
     state.wake_mail_sender();
-    Ok((axum::http::StatusCode::NO_CONTENT, private()).into_response())
+    get_mail(admin, State(state)).await
+}
+
+#[derive(Serialize)]
+struct Me<'a> {
+    /// The operator's name, as the audit records it.
+    name: &'a str,
+}
+
+/// `{ name }`: who the token belongs to.
+async fn get_me(admin: Admin) -> Response {
+    (private(), Json(Me { name: &admin.name })).into_response()
 }

@@ -25,7 +25,7 @@ use crate::changes::{
 };
 use crate::error::ApiError;
 use crate::mail;
-use crate::storage::{ActivityRecord, AuditAction, Change, NewAuditEntry, ORGANISER};
+use crate::storage::{ActivityRecord, AuditAction, AuditEntry, Change, NewAuditEntry, ORGANISER};
 
 /// The largest body of a cancellation: a reason of 1000 characters and room to spare.
 pub const CANCEL_BODY_LIMIT: usize = 8 * 1024;
@@ -152,6 +152,36 @@ struct SubmissionView<'a> {
     changed_since_approval: bool,
     submitter_email: &'a str,
     activity: &'a Activity,
+    /// What happened to it, oldest first.
+    history: Vec<HistoryEntry<'a>>,
+}
+
+/// One decision or change, as the organiser sees it: by the operators
+/// (whose names stay with them) or by the organiser.
+#[derive(Serialize)]
+struct HistoryEntry<'a> {
+    at: &'a str,
+    /// approve, reject, restore, edit or cancel.
+    action: &'a str,
+    /// `operators` or `organiser`.
+    by: &'static str,
+    /// A rejection's or cancellation's reason.
+    reason: Option<&'a str>,
+}
+
+impl<'a> From<&'a AuditEntry> for HistoryEntry<'a> {
+    fn from(entry: &'a AuditEntry) -> Self {
+        HistoryEntry {
+            at: &entry.at,
+            action: &entry.action,
+            by: if entry.operator == ORGANISER {
+                "organiser"
+            } else {
+                "operators"
+            },
+            reason: entry.reason.as_deref(),
+        }
+    }
 }
 
 /// The organiser's view, for the right edit token.
@@ -167,6 +197,7 @@ async fn get_submission(
         .await?
         .ok_or_else(not_found)?;
     let submitter_email = record.submitter_email.as_deref().ok_or_else(not_found)?;
+    let history = state.storage().activity_history(&id).await?;
     let activity = &record.activity;
     Ok((
         [no_store(), etag(record.version)?],
@@ -180,6 +211,7 @@ async fn get_submission(
             changed_since_approval: record.changed_since_approval,
             submitter_email,
             activity,
+            history: history.iter().map(HistoryEntry::from).collect(),
         }),
     )
         .into_response())
