@@ -174,6 +174,10 @@ async fn an_operator_undoes_a_cancellation_sees_the_mail_trouble_and_the_organis
             "the operators' screen with a cancellation and mail trouble",
         )
         .await;
+        // A picture of the operators' screen, for whoever reads the results.
+        let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&shots).unwrap();
+        std::fs::write(shots.join("admin.png"), c.screenshot().await.unwrap()).unwrap();
 
         press_button(&c, &format!("Ångra inställningen av ”{TITLE}”")).await;
         wait_for_text(&c, "[role=status]", "Den finns i programmet igen.").await;

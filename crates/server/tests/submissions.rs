@@ -719,7 +719,9 @@ async fn the_organiser_sees_their_registration_with_its_edit_token_only() {
     // What the edit form is filled with, and what an edit is based on.
     assert_eq!(json["activity"], created["activity"]);
     assert_eq!(own.headers[header::ETAG], "\"1\"");
-    assert_eq!(json.as_object().unwrap().len(), 9);
+    // Nothing has happened to it yet.
+    assert_eq!(json["history"], serde_json::json!([]));
+    assert_eq!(json.as_object().unwrap().len(), 10);
 
     let wrong = view(id.into(), Some("0".repeat(64))).await;
     let missing = view(id.into(), None).await;
