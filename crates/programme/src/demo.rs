@@ -639,6 +639,7 @@ fn activity(rng: &mut Rng, monday: NaiveDate, index: usize) -> Activity {
         accessibility,
         cancellation_reason: (status == ActivityStatus::Cancelled)
             .then(|| "Föreläsaren är sjuk. Vi återkommer med ett nytt datum.".to_owned()),
+        version: 1,
     }
 }
 

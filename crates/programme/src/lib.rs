@@ -10,9 +10,11 @@
 //! `cargo bench -p programme`.
 
 pub mod changes;
+pub mod csv;
 pub mod demo;
 pub mod draft;
 pub mod filter;
+pub mod ical;
 pub mod model;
 pub mod moderation;
 pub mod regions;

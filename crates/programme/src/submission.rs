@@ -478,6 +478,7 @@ impl Submission {
             signup_url: self.signup_url,
             accessibility: self.accessibility,
             cancellation_reason: None,
+            version: 1,
         }
     }
 }

@@ -243,6 +243,14 @@ impl AppState {
         today_in_stockholm(Utc::now())
     }
 
+    /// The site's address for links (`IV_PUBLIC_URL`), without a trailing slash.
+    pub fn site(&self) -> String {
+        // Checked at start (the mailer needs it too).
+        self.config()
+            .site_url()
+            .unwrap_or_else(|_| format!("http://{}", self.config().addr))
+    }
+
     /// The settings the server started with.
     pub fn config(&self) -> &Config {
         &self.inner.config

@@ -19,6 +19,8 @@ pub struct Published {
     /// `{"activities":[…]}` of the whole programme, ready to send and compressed
     /// once, so the most requested answer costs no work per request.
     pub list: Precompressed,
+    /// When this programme was put together: the DTSTAMP of its calendar files.
+    pub built_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The body of `GET /api/activities`.
@@ -38,6 +40,7 @@ impl Published {
             edition_id,
             programme,
             list,
+            built_at: chrono::Utc::now(),
         }
     }
 }

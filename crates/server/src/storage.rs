@@ -539,14 +539,22 @@ fn audit_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry, StorageEr
     })
 }
 
+/// The `version` column as the public activity carries it (the column is
+/// the truth; the copy in the body may be older).
+fn public_version(version: i64) -> u32 {
+    u32::try_from(version.max(1)).unwrap_or(u32::MAX)
+}
+
 fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ActivityRecord, StorageError> {
     let id: String = row.try_get("id")?;
     let body: String = row.try_get("body")?;
     let approved_body: Option<String> = row.try_get("approved_body")?;
     // The approved version only tells what changed: unreadable, it is missed.
     let approved = approved_body.and_then(|body| serde_json::from_str(&body).ok());
-    let activity =
+    let mut activity: Activity =
         serde_json::from_str(&body).map_err(|source| StorageError::Corrupt { id, source })?;
+    let version: i64 = row.try_get("version")?;
+    activity.version = public_version(version);
     Ok(ActivityRecord {
         approved,
         activity,
@@ -663,7 +671,7 @@ impl Storage for SqliteStorage {
     fn public_activities(&self, edition_id: i64) -> StorageFuture<'_, Vec<Activity>> {
         Box::pin(async move {
             let rows = sqlx::query(
-                "SELECT id, body FROM activities
+                "SELECT id, body, version FROM activities
                  WHERE edition_id = ?1
                    AND (status = ?2 OR (status = ?3 AND approved_at IS NOT NULL))
                  ORDER BY starts_at, id",
@@ -677,8 +685,11 @@ impl Storage for SqliteStorage {
                 .map(|row| {
                     let id: String = row.try_get("id")?;
                     let body: String = row.try_get("body")?;
-                    serde_json::from_str(&body)
-                        .map_err(|source| StorageError::Corrupt { id, source })
+                    let version: i64 = row.try_get("version")?;
+                    let mut activity: Activity = serde_json::from_str(&body)
+                        .map_err(|source| StorageError::Corrupt { id, source })?;
+                    activity.version = public_version(version);
+                    Ok(activity)
                 })
                 .collect()
         })

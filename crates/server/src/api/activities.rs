@@ -1,22 +1,108 @@
 //! `GET /api/activities` (filtered with the app's query parameters) and
-//! `GET /api/activities/{id}`.
+//! `GET /api/activities/{id}`, and the same as calendar files
+//! (`/api/activities.ics`, `/api/activities/{id}.ics`) and as a spreadsheet
+//! (`/api/activities.csv`).
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use programme::ProgrammeFilter;
+use programme::{Activity, ProgrammeFilter, csv, ical};
 
 use crate::AppState;
 use crate::error::ApiError;
 use crate::http::Precompressed;
-use crate::published::{JSON, list_body};
+use crate::published::{JSON, Published, list_body};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/activities", get(list_activities))
         .route("/activities/{id}", get(get_activity))
+        .route("/activities.ics", get(list_calendar))
+        .route("/activities.csv", get(list_csv))
+}
+
+/// The activities of the filter in `query`, in programme order; none before
+/// the programme opens.
+fn chosen<'a>(
+    state: &AppState,
+    published: &'a Published,
+    query: Option<&str>,
+) -> Result<(Vec<&'a Activity>, bool), ApiError> {
+    let filter =
+        ProgrammeFilter::from_pairs(form_urlencoded::parse(query.unwrap_or_default().as_bytes()))?;
+    if !published.edition.programme_is_open(state.today()) {
+        return Ok((Vec::new(), !filter.is_empty()));
+    }
+    Ok((published.programme.filter(&filter), !filter.is_empty()))
+}
+
+/// A file to download (or subscribe to), never kept stale by a cache.
+fn file(body: String, media_type: &'static str, name: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(media_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// "innovationsveckan-2027": the edition's name as a file name.
+fn file_stem(published: &Published) -> String {
+    ical::file_name(&published.edition.name)
+        .trim_end_matches(".ics")
+        .to_owned()
+}
+
+/// The published activities of the filter as an iCalendar file, for a
+/// download or a subscription (webcal).
+async fn list_calendar(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let published = state.published();
+    let (activities, filtered) = chosen(&state, &published, query.as_deref())?;
+    let name = if filtered {
+        format!("{} (urval)", published.edition.name)
+    } else {
+        published.edition.name.clone()
+    };
+    let site = state.site();
+    let info = ical::CalendarInfo {
+        name: &name,
+        site: &site,
+        stamp: published.built_at,
+    };
+    let body = ical::calendar(activities, &info);
+    Ok(file(
+        body,
+        ical::MEDIA_TYPE,
+        &format!("{}.ics", file_stem(&published)),
+    ))
+}
+
+/// The published activities of the filter as a spreadsheet.
+async fn list_csv(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let published = state.published();
+    let (activities, _) = chosen(&state, &published, query.as_deref())?;
+    let body = csv::programme(activities, &state.site());
+    Ok(file(
+        body,
+        csv::MEDIA_TYPE,
+        &format!("{}.csv", file_stem(&published)),
+    ))
 }
 
 /// The published activities, whole or filtered. Before the programme opens, none.
@@ -39,7 +125,8 @@ async fn list_activities(
     Ok(Precompressed::plain(body, JSON).respond(&headers))
 }
 
-/// One published activity.
+/// One published activity, as JSON, or as a calendar file when the id ends
+/// in `.ics`.
 async fn get_activity(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -48,11 +135,26 @@ async fn get_activity(
     if !published.edition.programme_is_open(state.today()) {
         return Err(ApiError::NotFound("Programmet har inte öppnat än."));
     }
-    published
-        .programme
-        .get(&id)
-        .map(|activity| Json(activity).into_response())
-        .ok_or(ApiError::NotFound(
-            "Det finns ingen aktivitet med det id:t i programmet.",
-        ))
+    let (id, calendar) = match id.strip_suffix(".ics") {
+        Some(id) => (id, true),
+        None => (id.as_str(), false),
+    };
+    let activity = published.programme.get(id).ok_or(ApiError::NotFound(
+        "Det finns ingen aktivitet med det id:t i programmet.",
+    ))?;
+    if !calendar {
+        return Ok(Json(activity).into_response());
+    }
+    let site = state.site();
+    let info = ical::CalendarInfo {
+        name: &activity.title,
+        site: &site,
+        stamp: published.built_at,
+    };
+    let body = ical::calendar([activity], &info);
+    Ok(file(
+        body,
+        ical::MEDIA_TYPE,
+        &ical::file_name(&activity.title),
+    ))
 }
