@@ -567,9 +567,13 @@ async fn the_programme_works_with_the_keyboard_alone() {
                 "{}",
                 focused(&c).await
             );
-            // On to the first activity, and Enter opens it; focus lands on its heading.
-            tab_to(&c, "a#", 40).await;
+            // Past the calendar links (reachable too) to the first activity,
+            // and Enter opens it; focus lands on its heading.
+            tab_to(&c, "a# Lägg urvalet i din kalender", 40).await;
+            tab_to(&c, "a# Prenumerera på urvalet", 2).await;
+            press(&c, Key::Tab).await;
             let title = focused(&c).await;
+            assert!(title.starts_with("a#"), "{title}");
             press(&c, Key::Enter).await;
             wait_for_text(&c, "main", "Om aktiviteten").await;
             eventually("focus on the activity's heading", || async {
@@ -654,6 +658,136 @@ async fn choosing_all_of_sweden_drops_the_kommun_too() {
                 Ok(shown_count(&c).await? == DEMO_ACTIVITY_COUNT)
             })
             .await;
+        },
+    )
+    .await;
+}
+
+/// A text fetched from the page, as the browser gets it.
+async fn fetch_text(client: &Client, path: &str) -> String {
+    let script = r#"
+        const [path, done] = arguments;
+        fetch(path).then(r => r.text()).then(done).catch(e => done('ERROR ' + e));
+    "#;
+    let answer = client
+        .execute_async(script, vec![json!(path)])
+        .await
+        .unwrap();
+    answer.as_str().unwrap_or_default().to_owned()
+}
+
+/// The activity ids of a calendar file, in its order.
+fn calendar_ids(text: &str) -> Vec<String> {
+    text.replace("\r\n ", "")
+        .split("\r\n")
+        .filter_map(|line| line.strip_prefix("UID:"))
+        .map(|uid| uid.trim_end_matches("@innovationsveckan").to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn the_calendar_export_holds_exactly_the_activities_on_screen() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            open_programme(&c, &base).await;
+            // A län taken from the data, and the digital ones of it.
+            let region = published(&c)
+                .await
+                .iter()
+                .find_map(|a| a["region_code"].as_str().map(str::to_owned))
+                .expect("an activity on site");
+            field(&c, "Län")
+                .await
+                .select_by_value(&region)
+                .await
+                .unwrap();
+            field(&c, "Format")
+                .await
+                .select_by_label("Digitalt (även hybrid)")
+                .await
+                .unwrap();
+            wait_for_query(&c, "both filters in the URL", |q| {
+                q.contains(&format!("region={region}")) && q.contains("format=digital")
+            })
+            .await;
+            let link = c
+                .find(Locator::LinkText("Lägg urvalet i din kalender (.ics)"))
+                .await
+                .unwrap();
+            let href = link.attr("href").await.unwrap().unwrap();
+            let ids = calendar_ids(&fetch_text(&c, &href).await);
+            assert_eq!(ids.len(), shown_count(&c).await.unwrap(), "{href}");
+            let query = href.trim_start_matches("/api/activities.ics");
+            let script = r#"
+                const [path, done] = arguments;
+                fetch(path).then(r => r.json()).then(b => done(b.activities.map(a => a.id)));
+            "#;
+            let listed = c
+                .execute_async(script, vec![json!(format!("/api/activities{query}"))])
+                .await
+                .unwrap();
+            assert_eq!(json!(ids), listed);
+            let subscribe = c
+                .find(Locator::LinkText("Prenumerera på urvalet"))
+                .await
+                .unwrap()
+                .attr("href")
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                subscribe.starts_with("webcal://") && subscribe.ends_with(query),
+                "{subscribe}"
+            );
+
+            // One activity: its own file, and the Google and Outlook links.
+            let card = c
+                .find(Locator::Css(
+                    "article.activity-card:not(.activity-card--cancelled) h3 a",
+                ))
+                .await
+                .unwrap();
+            let title = card.text().await.unwrap();
+            card.click().await.unwrap();
+            eventually("the activity page", || async {
+                Ok(text_of(&c, "h1").await? == title)
+            })
+            .await;
+            let file = c
+                .find(Locator::LinkText("Lägg i din kalender (.ics)"))
+                .await
+                .unwrap()
+                .attr("href")
+                .await
+                .unwrap()
+                .unwrap();
+            let id = c
+                .current_url()
+                .await
+                .unwrap()
+                .path()
+                .trim_start_matches("/aktivitet/")
+                .to_owned();
+            assert_eq!(calendar_ids(&fetch_text(&c, &file).await), [id]);
+            let google = c
+                .find(Locator::LinkText("Lägg till i Google Kalender"))
+                .await
+                .unwrap()
+                .attr("href")
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                google.starts_with("https://calendar.google.com/calendar/render?action=TEMPLATE")
+            );
+            assert!(
+                c.find(Locator::LinkText("Lägg till i Outlook"))
+                    .await
+                    .is_ok()
+            );
+            assert_accessible(&c, "an activity with its calendar links").await;
         },
     )
     .await;

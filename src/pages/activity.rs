@@ -3,7 +3,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use programme::submission::language_name;
 use programme::time::{format_day, format_time_span, to_stockholm};
-use programme::{Activity, regions};
+use programme::{Activity, ical, regions};
 
 use super::{use_filter_from_query, use_page_title};
 use crate::AppRoute;
@@ -138,6 +138,19 @@ fn ActivityDetails(activity: Activity) -> impl IntoView {
                 <div><dt>"Teman"</dt><dd>{join_labels(&activity.themes, |t| t.label())}</dd></div>
                 <div><dt>"Målgrupp"</dt><dd>{join_labels(&activity.audiences, |a| a.label())}</dd></div>
             </dl>
+            {(!cancelled).then(|| {
+                let site = window().location().origin().unwrap_or_default();
+                let file = format!("/api/activities/{}.ics", programme::filter::percent_encode(&activity.id));
+                view! {
+                    <p class="calendar-links">
+                        <a href=file download="">"Lägg i din kalender (.ics)"</a>
+                        " · "
+                        <a href=ical::google_calendar_link(&activity, &site) rel="noopener noreferrer">"Lägg till i Google Kalender"</a>
+                        " · "
+                        <a href=ical::outlook_link(&activity, &site) rel="noopener noreferrer">"Lägg till i Outlook"</a>
+                    </p>
+                }
+            })}
             <h2>"Om aktiviteten"</h2>
             {paragraphs}
             {activity.signup_url.clone().map(|url| view! {

@@ -232,6 +232,7 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
                     </button>
                 })}
             </div>
+            <CalendarExport filter=url_filter />
             // Busy while the list has not caught up with the filters yet.
             <div class="programme" aria-busy=move || (url_filter.with(|u| filter.with(|f| u != f))).to_string()>
                 {empty}{list}{show_more}
@@ -252,5 +253,33 @@ mod tests {
             "3 av 180 aktiviteter matchar dina filter."
         );
         assert_eq!(count_text(1, 1, false), "1 aktivitet i programmet.");
+    }
+}
+
+/// The activities on screen into the visitor's calendar: a file of exactly
+/// the filters in the URL, or a subscription to them that keeps itself up
+/// to date.
+#[component]
+fn CalendarExport(filter: Memo<ProgrammeFilter>) -> impl IntoView {
+    let query = move || {
+        let query = filter.with(ProgrammeFilter::to_query_string);
+        if query.is_empty() {
+            query
+        } else {
+            format!("?{query}")
+        }
+    };
+    let filtered = move || !filter.with(ProgrammeFilter::is_empty);
+    let host = window().location().host().unwrap_or_default();
+    view! {
+        <p class="calendar-export">
+            <a href=move || format!("/api/activities.ics{}", query()) download="">
+                {move || if filtered() { "Lägg urvalet i din kalender (.ics)" } else { "Lägg programmet i din kalender (.ics)" }}
+            </a>
+            " · "
+            <a href=move || format!("webcal://{host}/api/activities.ics{}", query())>
+                {move || if filtered() { "Prenumerera på urvalet" } else { "Prenumerera på programmet" }}
+            </a>
+        </p>
     }
 }

@@ -72,11 +72,35 @@ fn push_line(out: &mut String, line: &str) {
     out.push_str("\r\n");
 }
 
+/// "20270111T120000Z". Written by hand: chrono's `format` would bring its
+/// whole formatting machinery into the programme's wasm.
 fn utc(moment: &DateTime<impl chrono::TimeZone>) -> String {
-    moment
-        .with_timezone(&Utc)
-        .format("%Y%m%dT%H%M%SZ")
-        .to_string()
+    use chrono::{Datelike, Timelike};
+    let m = moment.with_timezone(&Utc);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        m.year(),
+        m.month(),
+        m.day(),
+        m.hour(),
+        m.minute(),
+        m.second()
+    )
+}
+
+/// "2027-01-11T12:00:00Z".
+fn utc_extended(moment: &DateTime<impl chrono::TimeZone>) -> String {
+    use chrono::{Datelike, Timelike};
+    let m = moment.with_timezone(&Utc);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        m.year(),
+        m.month(),
+        m.day(),
+        m.hour(),
+        m.minute(),
+        m.second()
+    )
 }
 
 /// Where the activity is, in one line: the venue's address, the digital
@@ -253,17 +277,11 @@ pub fn google_calendar_link(activity: &Activity, site: &str) -> String {
 /// "Lägg till i Outlook": a link that opens the event in Outlook on the web.
 pub fn outlook_link(activity: &Activity, site: &str) -> String {
     let url = activity_url(site, activity);
-    let iso = |moment: &DateTime<chrono::FixedOffset>| {
-        moment
-            .with_timezone(&Utc)
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string()
-    };
     format!(
         "https://outlook.office.com/calendar/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent&subject={}&startdt={}&enddt={}&body={}&location={}",
         percent_encode(&activity.title),
-        percent_encode(&iso(&activity.starts_at)),
-        percent_encode(&iso(&activity.ends_at)),
+        percent_encode(&utc_extended(&activity.starts_at)),
+        percent_encode(&utc_extended(&activity.ends_at)),
         percent_encode(&format!("{}\n\n{url}", activity.summary)),
         percent_encode(&location(activity)),
     )
@@ -402,7 +420,11 @@ mod tests {
         )));
         assert!(!google.contains(' '));
         let outlook = outlook_link(&activity, "https://x.example");
-        assert!(outlook.contains("&startdt="));
+        assert!(outlook.contains(&format!(
+            "&startdt={}",
+            percent_encode(&utc_extended(&activity.starts_at))
+        )));
+        assert_eq!(utc(&activity.starts_at).len(), 16);
         assert!(!outlook.contains(' '));
     }
 }
