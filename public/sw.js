@@ -1,10 +1,21 @@
 // Innovationsveckan's service worker. It keeps the public apps' own files (the two
 // pages, their scripts, WebAssembly, style sheet and icon), so that someone who
 // has opened the site once can open it again without a network, go on with a
-// draft and queue it for sending. It never touches the API: the programme, the
-// registrations and their idempotency keys always talk to the server itself.
+// draft and queue it for sending.
+//
+// Of the API it keeps only the public programme's two read-only answers,
+// `GET /api/edition` and `GET /api/activities` (unfiltered, as the app asks):
+// network first, and the last good copy when the server cannot be reached,
+// marked with `X-Offline-Copy: 1` so that the app can say when it was fetched
+// (its `Date`). One place decides what the site is offline, for the app's
+// files and its data alike, and it costs the WebAssembly nothing. Everything
+// else under /api (registrations, edits, the organisers' and operators'
+// private answers, every POST) always talks to the server itself.
 
 const CACHE = "innovationsveckan-app-v1";
+const DATA_CACHE = "innovationsveckan-data-v1";
+// The public answers kept for reading offline.
+const DATA = ["/api/edition", "/api/activities"];
 // The page of each app, under the path that serves it.
 const PAGES = ["/", "/anmal"];
 
@@ -28,6 +39,18 @@ self.addEventListener("install", (event) => {
                     // Kept on the next visit.
                 }
             }
+            // The programme too, so that it reads offline after the first visit.
+            const data = await caches.open(DATA_CACHE);
+            for (const path of DATA) {
+                try {
+                    const response = await fetch(path, { cache: "no-cache" });
+                    if (response.ok) {
+                        await data.put(path, response);
+                    }
+                } catch (_) {
+                    // Kept on the next visit.
+                }
+            }
             await self.skipWaiting();
         })(),
     );
@@ -37,7 +60,11 @@ self.addEventListener("activate", (event) => {
     event.waitUntil(
         caches
             .keys()
-            .then((names) => Promise.all(names.filter((n) => n !== CACHE).map((n) => caches.delete(n))))
+            .then((names) =>
+                Promise.all(
+                    names.filter((n) => n !== CACHE && n !== DATA_CACHE).map((n) => caches.delete(n)),
+                ),
+            )
             .then(() => self.clients.claim()),
     );
 });
@@ -49,7 +76,13 @@ self.addEventListener("fetch", (event) => {
     // The operators' pages (as `programme::is_admin_path` decides) are theirs
     // alone and need the server anyway: never kept, never served from here.
     const admin = url.pathname === "/admin" || url.pathname.startsWith("/admin/");
-    if (request.method !== "GET" || url.origin !== self.location.origin || api || admin) {
+    if (request.method !== "GET" || url.origin !== self.location.origin || admin) {
+        return;
+    }
+    if (api) {
+        if (DATA.includes(url.pathname) && url.search === "") {
+            event.respondWith(data(event, url.pathname));
+        }
         return;
     }
     if (request.mode === "navigate") {
@@ -77,6 +110,39 @@ async function page(event, key) {
     }
     event.waitUntil(keepPage(key, response.clone()));
     return response;
+}
+
+// A public answer: from the server when it answers, else the kept copy,
+// marked as such.
+async function data(event, path) {
+    let response;
+    try {
+        response = await fetch(event.request);
+    } catch (error) {
+        const kept = await offlineCopy(path);
+        if (kept) {
+            return kept;
+        }
+        throw error;
+    }
+    if (response.status >= 500) {
+        return (await offlineCopy(path)) || response;
+    }
+    if (response.ok) {
+        const copy = response.clone();
+        event.waitUntil(caches.open(DATA_CACHE).then((cache) => cache.put(path, copy)));
+    }
+    return response;
+}
+
+async function offlineCopy(path) {
+    const kept = await caches.match(path, { cacheName: DATA_CACHE });
+    if (!kept) {
+        return undefined;
+    }
+    const headers = new Headers(kept.headers);
+    headers.set("X-Offline-Copy", "1");
+    return new Response(kept.body, { status: kept.status, statusText: kept.statusText, headers });
 }
 
 // The build's files have their content hash in their names: a kept copy is

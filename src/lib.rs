@@ -92,8 +92,38 @@ pub fn App() -> impl IntoView {
             store::save_edition(&data.edition);
         }
     });
+    // Read from the copy kept offline: fetched again when the network is
+    // back, or when the server answers again (asked every 10 seconds, so the
+    // page is not rebuilt while it is still offline).
+    let is_offline_copy =
+        move || matches!(programme.get_untracked(), Some(Ok(data)) if data.offline_since.is_some());
+    let _online = window_event_listener(leptos::ev::online, move |_| {
+        if is_offline_copy() {
+            programme.refetch();
+        }
+    });
+    let _ = set_interval_with_handle(
+        move || {
+            if is_offline_copy() {
+                leptos::task::spawn_local(async move {
+                    if api::server_answers().await {
+                        programme.refetch();
+                    }
+                });
+            }
+        },
+        std::time::Duration::from_secs(10),
+    );
     view! {
         <Frame part=Part::Programme>
+            {move || programme.get().and_then(Result::ok).and_then(|data| data.offline_since).map(|since| view! {
+                <p class="notice offline-notice" role="status">
+                    {format!(
+                        "Du läser programmet utan anslutning. Det hämtades {} och uppdateras av sig självt när anslutningen fungerar igen.",
+                        programme::time::format_moment_ms(since)
+                    )}
+                </p>
+            })}
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/") view=ProgrammePage />
                 <Route path=path!("/tillganglighet") view=AccessibilityPage />

@@ -792,3 +792,81 @@ async fn the_calendar_export_holds_exactly_the_activities_on_screen() {
     )
     .await;
 }
+
+/// Waits until the service worker runs and has kept the programme's data.
+async fn wait_for_the_kept_programme(c: &Client) {
+    eventually("the service worker to keep the programme", || async {
+        let kept = c
+            .execute_async(
+                r#"const done = arguments[0];
+                   navigator.serviceWorker.ready
+                     .then(() => caches.open('innovationsveckan-data-v1'))
+                     .then(cache => Promise.all([cache.match('/api/edition'), cache.match('/api/activities')]))
+                     .then(found => done(found.every(Boolean)))
+                     .catch(() => done(false));"#,
+                vec![],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(kept == json!(true))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn the_programme_and_an_activity_open_again_with_the_server_down() {
+    support::wizard::with_stoppable_server(|c, base, running, config| async move {
+        open_programme(&c, &base).await;
+        wait_for_the_kept_programme(&c).await;
+        let total = shown_count(&c).await.unwrap();
+        let link = c
+            .find(Locator::Css("article.activity-card h3 a"))
+            .await
+            .unwrap();
+        let title = link.text().await.unwrap();
+        link.click().await.unwrap();
+        eventually("the activity page", || async {
+            Ok(text_of(&c, "h1").await? == title)
+        })
+        .await;
+
+        running.stop().await;
+        // A reload of the activity page, with nobody answering but the service worker.
+        c.refresh().await.unwrap();
+        eventually("the activity page offline", || async {
+            Ok(text_of(&c, "h1").await? == title)
+        })
+        .await;
+        wait_for_text(
+            &c,
+            "[role=status]",
+            "Du läser programmet utan anslutning. Det hämtades",
+        )
+        .await;
+        assert_accessible(&c, "an activity read offline").await;
+        // Back to the programme inside the app, and a reload of it.
+        c.find(Locator::LinkText("← Tillbaka till programmet"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_programme(&c).await;
+        c.refresh().await.unwrap();
+        wait_for_programme(&c).await;
+        assert_eq!(shown_count(&c).await.unwrap(), total);
+        wait_for_text(&c, "[role=status]", "utan anslutning").await;
+        assert_accessible(&c, "the programme read offline").await;
+
+        // The server is back: the page notices by itself and drops the notice.
+        let restarted = server::start(config).await.unwrap();
+        eventually("the notice gone with the server back", || async {
+            Ok(!text_of(&c, "main").await?.contains("utan anslutning"))
+        })
+        .await;
+        assert_eq!(shown_count(&c).await.unwrap(), total);
+        restarted.stop().await;
+    })
+    .await;
+}

@@ -82,6 +82,32 @@ async fn answer(
 async fn read_json<T: DeserializeOwned>(
     pending: wasm_bindgen_futures::JsFuture,
 ) -> Result<T, ApiError> {
+    read_json_answer(pending).await.map(|(value, _)| value)
+}
+
+/// When an answer is the service worker's kept copy (`X-Offline-Copy`), the
+/// moment the server sent it (its `Date`, in milliseconds since 1970).
+fn offline_copy_of(response: &web_sys::Response) -> Option<i64> {
+    let headers = response.headers();
+    headers.get("x-offline-copy").ok().flatten()?;
+    let date = headers.get("date").ok().flatten()?;
+    let ms = js_sys::Date::parse(&date);
+    (!ms.is_nan()).then_some(ms as i64)
+}
+
+/// Whether the server answers the public API itself now (not the service
+/// worker with its kept copy).
+pub async fn server_answers() -> bool {
+    match answer(request("/edition")).await {
+        Some((response, _)) => response.ok() && offline_copy_of(&response).is_none(),
+        None => false,
+    }
+}
+
+/// Like [`read_json`], with the answer's headers.
+async fn read_json_answer<T: DeserializeOwned>(
+    pending: wasm_bindgen_futures::JsFuture,
+) -> Result<(T, web_sys::Response), ApiError> {
     let (response, text) = answer(pending).await.ok_or(ApiError::Network)?;
     if !response.ok() {
         let message = text
@@ -95,7 +121,8 @@ async fn read_json<T: DeserializeOwned>(
     }
     // A body cut off by a dropped connection is a network failure, not bad data.
     let text = text.ok_or(ApiError::Network)?;
-    serde_json::from_str(&text).map_err(|_| ApiError::Decode)
+    let value = serde_json::from_str(&text).map_err(|_| ApiError::Decode)?;
+    Ok((value, response))
 }
 
 /// `GET /api/edition`. Spelled out rather than `#[serde(flatten)]` over
@@ -126,6 +153,9 @@ pub struct ProgrammeData {
     /// Whether the programme is open to the public (by the server's clock).
     pub is_open: bool,
     pub programme: Programme,
+    /// When this is the copy kept for offline use (the server could not be
+    /// reached): when the server sent it, in milliseconds since 1970.
+    pub offline_since: Option<i64>,
 }
 
 impl EditionResponse {
@@ -147,13 +177,13 @@ impl EditionResponse {
 pub async fn load_programme() -> Result<Arc<ProgrammeData>, ApiError> {
     let edition_request = request("/edition");
     let activities_request = request("/activities");
-    let (edition, programme_is_open) = read_json::<EditionResponse>(edition_request)
-        .await?
-        .into_edition();
+    let (edition, answer) = read_json_answer::<EditionResponse>(edition_request).await?;
+    let (edition, programme_is_open) = edition.into_edition();
+    let mut offline_since = offline_copy_of(&answer);
     let activities = if programme_is_open {
-        read_json::<ActivitiesResponse>(activities_request)
-            .await?
-            .activities
+        let (list, answer) = read_json_answer::<ActivitiesResponse>(activities_request).await?;
+        offline_since = offline_copy_of(&answer);
+        list.activities
     } else {
         Vec::new()
     };
@@ -161,6 +191,7 @@ pub async fn load_programme() -> Result<Arc<ProgrammeData>, ApiError> {
         edition,
         is_open: programme_is_open,
         programme: Programme::new(activities),
+        offline_since,
     }))
 }
 
@@ -180,6 +211,11 @@ impl<T: Clone + 'static> Shared<T> {
     /// `None` while loading, then the data or the reason it failed.
     pub fn get(&self) -> Option<Result<T, ApiError>> {
         self.0.get()
+    }
+
+    /// Like [`Shared::get`], without tracking.
+    pub fn get_untracked(&self) -> Option<Result<T, ApiError>> {
+        self.0.get_untracked()
     }
 
     /// Fetches again, after a failure.
