@@ -1,4 +1,4 @@
-// Innovationsveckan's service worker. It keeps the public apps' own files (the two
+// Innovationsveckan's service worker. It keeps the public apps' own files (the
 // pages, their scripts, WebAssembly, style sheet and icon), so that someone who
 // has opened the site once can open it again without a network, go on with a
 // draft and queue it for sending.
@@ -17,18 +17,22 @@ const DATA_CACHE = "innovationsveckan-data-v1";
 // The public answers kept for reading offline.
 const DATA = ["/api/edition", "/api/activities"];
 // The page of each app, under the path that serves it.
-const PAGES = ["/", "/anmal"];
+const PAGES = ["/", "/anmal", "/mitt-program"];
 
 // The app a path belongs to, as `programme::is_registration_path` decides.
 function pageFor(path) {
     const registration =
         path === "/anmal" || path.startsWith("/anmal/") || path === "/utkast" ||
         path.startsWith("/utkast/") || path.startsWith("/anmalan/");
-    return registration ? "/anmal" : "/";
+    if (registration) {
+        return "/anmal";
+    }
+    // As `programme::is_my_programme_path` decides.
+    return path === "/mitt-program" || path.startsWith("/mitt-program/") ? "/mitt-program" : "/";
 }
 
 self.addEventListener("install", (event) => {
-    // One page after the other: each keeps the files of both pages it has seen,
+    // One page after the other: each keeps the files of every page it has seen,
     // so the second must not start before the first is stored.
     event.waitUntil(
         (async () => {

@@ -28,8 +28,8 @@ pub const PAGE_SIZE: usize = 20;
 
 use components::{FocusOnNavigation, SiteFooter, SiteHeader};
 use pages::{
-    AccessibilityPage, ActivityPage, MyRegistrationsPage, NotFoundPage, ProgrammePage,
-    RegisterStartPage, SentPage, SubmissionPage, TemplatePage, WizardPage,
+    AccessibilityPage, ActivityPage, MyProgrammePage, MyRegistrationsPage, NotFoundPage,
+    ProgrammePage, RegisterStartPage, SentPage, SubmissionPage, TemplatePage, WizardPage,
 };
 
 /// The two apps; a link to a page of the other one is a full page load.
@@ -37,6 +37,7 @@ use pages::{
 pub enum Part {
     Programme,
     Registration,
+    MyProgramme,
 }
 
 impl Part {
@@ -44,6 +45,8 @@ impl Part {
     pub fn of_path(path: &str) -> Part {
         if programme::is_registration_path(path) {
             Part::Registration
+        } else if programme::is_my_programme_path(path) {
+            Part::MyProgramme
         } else {
             Part::Programme
         }
@@ -86,12 +89,47 @@ fn Frame(part: Part, children: Children) -> impl IntoView {
 pub fn App() -> impl IntoView {
     let programme = api::ProgrammeResource::fetch_programme();
     provide_context(programme);
+    components::MyProgramme::provide();
     // The edition is kept for drafting offline in the registration app.
     Effect::new(move |_| {
         if let Some(Ok(data)) = programme.get() {
             store::save_edition(&data.edition);
         }
     });
+    watch_offline_copy(programme);
+    view! {
+        <Frame part=Part::Programme>
+            <OfflineNotice programme />
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/") view=ProgrammePage />
+                <Route path=path!("/tillganglighet") view=AccessibilityPage />
+                <Route path=path!("/aktivitet/:id") view=ActivityPage />
+            </Routes>
+        </Frame>
+    }
+}
+
+/// "Mitt program" (`mitt-program.html`): the starred activities, read from
+/// the same programme data, offline too.
+#[component]
+pub fn MyProgrammeApp() -> impl IntoView {
+    let programme = api::ProgrammeResource::fetch_programme();
+    provide_context(programme);
+    components::MyProgramme::provide();
+    watch_offline_copy(programme);
+    view! {
+        <Frame part=Part::MyProgramme>
+            <OfflineNotice programme />
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/mitt-program") view=MyProgrammePage />
+            </Routes>
+        </Frame>
+    }
+}
+
+/// Fetches the programme again once the copy kept offline is shown and the
+/// network is back, or the server answers again.
+fn watch_offline_copy(programme: api::ProgrammeResource) {
     // Read from the copy kept offline: fetched again when the network is
     // back, or when the server answers again (asked every 10 seconds, so the
     // page is not rebuilt while it is still offline).
@@ -114,8 +152,12 @@ pub fn App() -> impl IntoView {
         },
         std::time::Duration::from_secs(10),
     );
+}
+
+/// Says that the programme on screen is the copy kept offline, and from when.
+#[component]
+fn OfflineNotice(programme: api::ProgrammeResource) -> impl IntoView {
     view! {
-        <Frame part=Part::Programme>
             {move || programme.get().and_then(Result::ok).and_then(|data| data.offline_since).map(|since| view! {
                 <p class="notice offline-notice" role="status">
                     {format!(
@@ -124,12 +166,6 @@ pub fn App() -> impl IntoView {
                     )}
                 </p>
             })}
-            <Routes fallback=|| view! { <NotFoundPage /> }>
-                <Route path=path!("/") view=ProgrammePage />
-                <Route path=path!("/tillganglighet") view=AccessibilityPage />
-                <Route path=path!("/aktivitet/:id") view=ActivityPage />
-            </Routes>
-        </Frame>
     }
 }
 

@@ -27,6 +27,8 @@ const OUTBOX_STATE_PREFIX: &str = "iv.v1.outbox-state.";
 const DELIVERED_PREFIX: &str = "iv.v1.delivered.";
 const SENT_PREFIX: &str = "iv.v1.sent.";
 const EDITION_KEY: &str = "iv.v1.edition";
+/// The activities starred into "Mitt program".
+const STARRED_KEY: &str = "iv.v1.mitt-program";
 
 thread_local! {
     /// Stands in for local storage when it cannot be used.
@@ -616,4 +618,26 @@ pub fn new_id() -> String {
 
 fn random_byte() -> u8 {
     (js_sys::Math::random() * 256.0) as u8
+}
+
+/// An activity in "Mitt program": its id, and its title and start as they
+/// were when it was starred, to tell what it was should it leave the
+/// programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Starred {
+    pub id: String,
+    pub title: String,
+    /// Milliseconds since 1970.
+    pub starts_at_ms: i64,
+}
+
+/// The starred activities, in the order they were starred.
+pub fn starred() -> Vec<Starred> {
+    read_json(STARRED_KEY).unwrap_or_default()
+}
+
+/// Stores the starred activities; `false` when local storage refused them
+/// (they are then kept in memory for the page's life).
+pub fn save_starred(list: &[Starred]) -> bool {
+    write(STARRED_KEY, &list)
 }

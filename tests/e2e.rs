@@ -870,3 +870,99 @@ async fn the_programme_and_an_activity_open_again_with_the_server_down() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn starred_activities_stay_in_mitt_program_after_a_reload_and_offline() {
+    support::wizard::with_stoppable_server(|c, base, running, _config| async move {
+        open_programme(&c, &base).await;
+        // Star the first two activities on screen.
+        let cards = c
+            .find_all(Locator::Css("article.activity-card"))
+            .await
+            .unwrap();
+        let mut titles = Vec::new();
+        for card in &cards[..2] {
+            let title = card
+                .find(Locator::Css("h3 a"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let star = card.find(Locator::Css("button.star")).await.unwrap();
+            assert_eq!(
+                star.attr("aria-pressed").await.unwrap().as_deref(),
+                Some("false")
+            );
+            star.click().await.unwrap();
+            assert_eq!(
+                star.attr("aria-pressed").await.unwrap().as_deref(),
+                Some("true")
+            );
+            titles.push(title.trim_start_matches("Inställd ").to_owned());
+        }
+        wait_for_the_kept_programme(&c).await;
+        c.refresh().await.unwrap();
+        wait_for_programme(&c).await;
+        let pressed = c
+            .find_all(Locator::Css("button.star[aria-pressed=true]"))
+            .await
+            .unwrap();
+        assert_eq!(pressed.len(), 2, "the stars survive a reload");
+
+        // To Mitt program by the header's link.
+        c.find(Locator::LinkText("Mitt program"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_text(&c, "h1", "Mitt program").await;
+        wait_for_text(&c, "main", "2 aktiviteter sparade.").await;
+        for title in &titles {
+            wait_for_text(&c, "main", title).await;
+        }
+        assert_accessible(&c, "Mitt program").await;
+
+        // The calendar file is made in the browser: it downloads with the server down.
+        running.stop().await;
+        c.refresh().await.unwrap();
+        wait_for_text(&c, "main", "2 aktiviteter sparade.").await;
+        let downloads = tempfile::tempdir().unwrap();
+        cdp(
+            &c,
+            "Page.setDownloadBehavior",
+            json!({ "behavior": "allow", "downloadPath": downloads.path().to_str().unwrap() }),
+        )
+        .await;
+        c.find(Locator::XPath(
+            "//button[normalize-space()='Ladda ner Mitt program som kalenderfil (.ics)']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        let file = downloads.path().join("mitt-program.ics");
+        eventually("the calendar file downloaded", || async {
+            Ok(file.exists())
+        })
+        .await;
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(calendar_ids(&text).len(), 2, "{text}");
+        for title in &titles {
+            let escaped = programme::ical::escape_text(title);
+            assert!(text.replace("\r\n ", "").contains(&escaped), "{title}");
+        }
+
+        // Taking a star away, with the keyboard's Enter on the toggle.
+        let star = c
+            .find(Locator::Css("button.star[aria-pressed=true]"))
+            .await
+            .unwrap();
+        star.send_keys("\u{E007}").await.unwrap();
+        wait_for_text(&c, "main", "1 aktivitet sparad.").await;
+    })
+    .await;
+}

@@ -3,6 +3,7 @@ use programme::time::format_time_span;
 use programme::{Activity, ProgrammeFilter};
 
 use crate::AppRoute;
+use crate::components::StarButton;
 
 /// One activity in the programme list: a heading link, then the key facts in the
 /// same order every time (time, place, format, organiser). A plain `<a>` (the
@@ -48,6 +49,7 @@ pub fn ActivityCard(
                 <div><dt>{organiser_label}</dt><dd>{organisers}</dd></div>
             </dl>
             <p class="activity-card__summary">{activity.summary.clone()}</p>
+            <StarButton activity=activity.clone() />
         </article>
     }
 }

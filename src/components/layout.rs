@@ -35,6 +35,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <nav aria-label="Huvudmeny">
                     <ul>
                         <li><AppLink href=home()>"Programmet"</AppLink></li>
+                        <li><AppLink href="/mitt-program">"Mitt program"</AppLink></li>
                         <li><AppLink href="/anmal">"Anmäl aktivitet"</AppLink></li>
                         <li><AppLink href="/utkast">"Mina anmälningar"</AppLink></li>
                     </ul>

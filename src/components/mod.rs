@@ -6,9 +6,11 @@ mod filter_bar;
 pub mod form;
 mod layout;
 mod load_state;
+mod star;
 
 pub use activity_card::ActivityCard;
 pub use confirm::ConfirmButton;
 pub use filter_bar::FilterBar;
 pub use layout::{AppLink, FocusOnNavigation, SiteFooter, SiteHeader};
 pub use load_state::{LoadError, Loading};
+pub use star::{MyProgramme, StarButton};

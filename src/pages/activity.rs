@@ -8,7 +8,7 @@ use programme::{Activity, ical, regions};
 use super::{use_filter_from_query, use_page_title};
 use crate::AppRoute;
 use crate::api::ProgrammeResource;
-use crate::components::{AppLink, LoadError, Loading};
+use crate::components::{AppLink, LoadError, Loading, StarButton};
 
 /// Everything about one activity, at `/aktivitet/{id}`.
 #[component]
@@ -128,6 +128,7 @@ fn ActivityDetails(activity: Activity) -> impl IntoView {
                 </div>
             })}
             <p class="lead">{activity.summary.clone()}</p>
+            <p><StarButton activity=activity.clone() /></p>
             <dl class="facts facts--wide">
                 <div><dt>"Dag"</dt><dd>{day}</dd></div>
                 <div><dt>"Tid"</dt><dd>{time}</dd></div>

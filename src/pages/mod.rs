@@ -2,6 +2,7 @@
 
 mod accessibility;
 mod activity;
+mod my_programme;
 mod my_registrations;
 mod not_found;
 mod programme_page;
@@ -10,6 +11,7 @@ mod submission;
 
 pub use accessibility::AccessibilityPage;
 pub use activity::ActivityPage;
+pub use my_programme::MyProgrammePage;
 pub use my_registrations::MyRegistrationsPage;
 pub use not_found::NotFoundPage;
 pub use programme_page::ProgrammePage;

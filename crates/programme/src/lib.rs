@@ -41,6 +41,13 @@ pub fn is_registration_path(path: &str) -> bool {
         || path.starts_with("/anmalan/")
 }
 
+/// Whether a path is "Mitt program" (`/mitt-program`), an app of its own
+/// (`mitt-program.html`) so that the programme's first load does not carry
+/// it. The web app and the server decide with this; public/sw.js repeats it.
+pub fn is_my_programme_path(path: &str) -> bool {
+    path == "/mitt-program" || path.starts_with("/mitt-program/")
+}
+
 /// Whether a path belongs to the operators' app (`/admin…`), which neither of
 /// the public apps carries. The server decides with this; public/sw.js leaves
 /// these paths to the network.

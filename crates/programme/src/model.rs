@@ -269,17 +269,12 @@ pub struct Activity {
     pub cancellation_reason: Option<String>,
     /// The version of its content: 1 when registered, one more with each
     /// change by its organiser (a calendar file's SEQUENCE follows it).
-    /// Left out of the JSON while it is 1.
-    #[serde(default = "first_version", skip_serializing_if = "is_first_version")]
+    #[serde(default = "first_version")]
     pub version: u32,
 }
 
 fn first_version() -> u32 {
     1
-}
-
-fn is_first_version(version: &u32) -> bool {
-    *version == 1
 }
 
 impl Activity {

@@ -29,6 +29,8 @@ pub struct AppShell {
     registration: Option<Precompressed>,
     /// The operators' page (`admin.html`), for `/admin…`.
     admin: Option<Precompressed>,
+    /// Mitt program's page (`mitt-program.html`), for `/mitt-program`.
+    my_programme: Option<Precompressed>,
 }
 
 impl AppShell {
@@ -45,16 +47,22 @@ impl AppShell {
             programme: page("index.html"),
             registration: page("anmal.html"),
             admin: page("admin.html"),
+            my_programme: page("mitt-program.html"),
         }
     }
 
     /// Both pages' HTML, for reading their inline scripts.
     pub fn html(&self) -> String {
-        [&self.programme, &self.registration, &self.admin]
-            .into_iter()
-            .flatten()
-            .filter_map(|page| std::str::from_utf8(&page.identity).ok())
-            .collect()
+        [
+            &self.programme,
+            &self.registration,
+            &self.admin,
+            &self.my_programme,
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|page| std::str::from_utf8(&page.identity).ok())
+        .collect()
     }
 
     /// The page that serves a path.
@@ -63,6 +71,8 @@ impl AppShell {
             self.admin.as_ref().or(self.programme.as_ref())
         } else if programme::is_registration_path(path) {
             self.registration.as_ref().or(self.programme.as_ref())
+        } else if programme::is_my_programme_path(path) {
+            self.my_programme.as_ref().or(self.programme.as_ref())
         } else {
             self.programme.as_ref()
         }

@@ -423,3 +423,18 @@ async fn a_rejection_can_give_a_standard_reason_by_its_code_and_the_audit_keeps_
     assert_eq!(entries[1]["code"], "no_public_party");
     assert_eq!(entries[1]["reason"], note);
 }
+
+#[tokio::test]
+async fn an_edited_activity_has_one_version_in_the_operators_list() {
+    // Regression: the list wrote "version" twice (the record's and the
+    // activity's), and the operators' app could not read it.
+    let app = spawn_with(|_| {}).await;
+    let body = app.valid_body().await;
+    let (id, token) = app.register("one-version", &body).await;
+    let edit = app.edit(&id, Some(&token), Some("\"1\""), &body).await;
+    assert_eq!(edit.status, StatusCode::OK, "{}", edit.text());
+    let list = app.admin_get("/api/admin/activities?status=pending").await;
+    let text = list.text();
+    assert_eq!(text.matches("\"version\":").count(), 1, "{text}");
+    assert_eq!(list.json()["activities"][0]["version"], 2);
+}

@@ -60,8 +60,6 @@ struct AdminActivity<'a> {
     activity: &'a Activity,
     submitter_email: Option<&'a str>,
     review_note: Option<&'a str>,
-    /// One more with every change by the organiser.
-    version: i64,
     /// Whether the organiser has changed it since it was last approved.
     changed_since_approval: bool,
     /// When it was last approved; `None` if never, or rejected since.
@@ -79,7 +77,6 @@ impl<'a> From<&'a ActivityRecord> for AdminActivity<'a> {
             activity: &record.activity,
             submitter_email: record.submitter_email.as_deref(),
             review_note: record.review_note.as_deref(),
-            version: record.version,
             changed_since_approval: record.changed_since_approval,
             approved_at: record.approved_at.as_deref(),
             changed_parts: match (&record.approved, record.changed_since_approval) {
