@@ -122,12 +122,15 @@ async fn an_organiser_cancels_and_the_programme_shows_inställd_with_the_reason(
         approve(&c, &id).await;
         c.goto(&link).await.unwrap();
         press_button(&c, "Ställ in aktiviteten").await;
-        // The question takes focus to the reason.
-        let focused = c
-            .execute("return document.activeElement.id", vec![])
-            .await
-            .unwrap();
-        assert_eq!(focused, json!("cancel-reason"));
+        // The question takes focus to the reason (in the next frame: wait for it).
+        eventually("focus on the reason", || async {
+            let focused = c
+                .execute("return document.activeElement.id", vec![])
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(focused == json!("cancel-reason"))
+        })
+        .await;
         assert_accessible(&c, "the question before cancelling").await;
         type_into(
             &c,
