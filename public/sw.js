@@ -96,47 +96,41 @@ self.addEventListener("fetch", (event) => {
     }
 });
 
-// A page: fresh from the server when it answers, the kept copy when it does
-// not (or when a proxy in front of it answers for it with an error page).
-async function page(event, key) {
+// Fresh from the server when it answers, else what `kept()` finds (also
+// when a proxy in front of the server answers for it with an error page);
+// a good fresh answer is handed to `keep`.
+async function networkFirst(event, kept, keep) {
     let response;
     try {
         response = await fetch(event.request);
     } catch (error) {
-        const kept = await caches.match(key);
-        if (kept) {
-            return kept;
+        const copy = await kept();
+        if (copy) {
+            return copy;
         }
         throw error;
     }
     if (response.status >= 500) {
-        return (await caches.match(key)) || response;
+        return (await kept()) || response;
     }
-    event.waitUntil(keepPage(key, response.clone()));
+    if (response.ok) {
+        event.waitUntil(keep(response.clone()));
+    }
     return response;
 }
 
-// A public answer: from the server when it answers, else the kept copy,
-// marked as such.
-async function data(event, path) {
-    let response;
-    try {
-        response = await fetch(event.request);
-    } catch (error) {
-        const kept = await offlineCopy(path);
-        if (kept) {
-            return kept;
-        }
-        throw error;
-    }
-    if (response.status >= 500) {
-        return (await offlineCopy(path)) || response;
-    }
-    if (response.ok) {
-        const copy = response.clone();
-        event.waitUntil(caches.open(DATA_CACHE).then((cache) => cache.put(path, copy)));
-    }
-    return response;
+// A page, kept under the path of its app.
+function page(event, key) {
+    return networkFirst(event, () => caches.match(key), (response) => keepPage(key, response));
+}
+
+// A public answer, its kept copy marked as such.
+function data(event, path) {
+    return networkFirst(
+        event,
+        () => offlineCopy(path),
+        (response) => caches.open(DATA_CACHE).then((cache) => cache.put(path, response)),
+    );
 }
 
 async function offlineCopy(path) {

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use programme::changes::{Part, list_in_words};
-use programme::moderation::{Check, quick_checks};
-use programme::time::{format_day, format_moment_ms, format_time_span, to_stockholm};
+use programme::moderation::{Check, RejectionCode, quick_checks};
+use programme::time::{format_day, format_moment_text as moment, format_time_span, to_stockholm};
 use programme::{Activity, ActivityStatus};
 
 use crate::api::ApiError;
@@ -20,31 +20,6 @@ use crate::components::form::focus_id;
 
 /// Where the token is kept for the tab's life.
 const TOKEN_KEY: &str = "iv.v1.admin-token";
-
-/// The reasons an operator picks from; the text is what the organiser reads.
-const REASONS: &[(&str, &str, &str)] = &[
-    (
-        "no_public_party",
-        "Ingen offentlig part",
-        "Aktiviteten har ingen arrangör från offentlig sektor, och det krävs för att den ska vara med i programmet.",
-    ),
-    (
-        "incomplete",
-        "Uppgifter saknas",
-        "Anmälan saknar uppgifter som deltagarna behöver. Komplettera den och skicka den igen.",
-    ),
-    (
-        "not_innovation",
-        "Passar inte veckan",
-        "Aktiviteten handlar inte om innovation i offentlig sektor och passar därför inte i programmet.",
-    ),
-    (
-        "duplicate",
-        "Dubblett",
-        "Aktiviteten finns redan i programmet.",
-    ),
-    ("other", "Annat skäl", ""),
-];
 
 fn session() -> Option<web_sys::Storage> {
     window().session_storage().ok().flatten()
@@ -360,14 +335,6 @@ fn Moderation(value: String, token: RwSignal<Option<String>>) -> impl IntoView {
 /// How many audit rows the screen shows.
 const AUDIT_SHOWN: u32 = 50;
 
-/// "2 december 2026 kl. 14.05" for an RFC 3339 moment; the text itself if
-/// it is none.
-fn moment(text: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .map(|at| format_moment_ms(at.timestamp_millis()))
-        .unwrap_or_else(|_| text.to_owned())
-}
-
 /// One decision or change, as a sentence.
 fn audit_line(entry: &AuditEntry) -> impl IntoView + use<> {
     let who = if entry.operator == "arrangör" {
@@ -525,7 +492,7 @@ fn QueueItem(
     let id = activity.id.clone();
     let title = activity.title.clone();
     let rejecting = RwSignal::new(false);
-    let reason = RwSignal::new(String::new());
+    let reason = RwSignal::new(None::<RejectionCode>);
     let more = RwSignal::new(String::new());
     let missing = RwSignal::new(false);
     let approve = {
@@ -545,15 +512,15 @@ fn QueueItem(
         let group = group.clone();
         move |_| {
             rejecting.set(true);
-            let first = format!("{group}-{}", REASONS[0].0);
+            let first = format!("{group}-{}", RejectionCode::ALL[0].key());
             request_animation_frame(move || focus_id(&first));
         }
     };
     let reject = move |_| {
-        let standard = REASONS
-            .iter()
-            .find(|(key, _, _)| *key == reason.get_untracked())
-            .map_or("", |(_, _, text)| *text);
+        let code = reason.get_untracked();
+        let standard = code
+            .and_then(RejectionCode::standard_text)
+            .unwrap_or_default();
         let text = [standard, more.get_untracked().trim()]
             .iter()
             .filter(|t| !t.is_empty())
@@ -566,7 +533,7 @@ fn QueueItem(
         }
         let (token, id, title) = (token.clone(), id.clone(), title.clone());
         leptos::task::spawn_local(async move {
-            let outcome = admin::reject(&token, &id, &text).await;
+            let outcome = admin::reject(&token, &id, &text, code).await;
             decided.run(outcome.map(|_| format!("”{title}” är avvisad.")));
         });
     };
@@ -581,16 +548,16 @@ fn QueueItem(
             view! { <li class:check--warning=!check.ok><strong>{mark}</strong>{check.text}</li> }
         })
         .collect_view();
-    let choices = REASONS
+    let choices = RejectionCode::ALL
         .iter()
-        .map(|(key, label, _)| {
-            let input_id = format!("{group}-{key}");
+        .map(|&code| {
+            let input_id = format!("{group}-{}", code.key());
             let name = group.clone();
             view! {
                 <div class="choice">
-                    <input type="radio" id=input_id.clone() name=name value=*key
-                        on:change=move |_| reason.set((*key).to_owned()) />
-                    <label for=input_id>{*label}</label>
+                    <input type="radio" id=input_id.clone() name=name value=code.key()
+                        on:change=move |_| reason.set(Some(code)) />
+                    <label for=input_id>{code.label()}</label>
                 </div>
             }
         })

@@ -105,10 +105,7 @@ impl HistoryEntry {
 
     /// When, as "2 december 2026 kl. 14.05".
     pub fn when(&self) -> String {
-        chrono::DateTime::parse_from_rfc3339(&self.at).map_or_else(
-            |_| self.at.clone(),
-            |at| programme::time::format_moment_ms(at.timestamp_millis()),
-        )
+        programme::time::format_moment_text(&self.at)
     }
 }
 

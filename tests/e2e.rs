@@ -57,6 +57,24 @@ async fn published(client: &Client) -> Vec<serde_json::Value> {
         .unwrap_or_else(|| panic!("the programme could not be fetched: {answer}"))
 }
 
+/// Waits until the page's main heading is `title`.
+async fn wait_for_heading(client: &Client, what: &str, title: &str) {
+    eventually(what, || async { Ok(text_of(client, "h1").await? == title) }).await;
+}
+
+/// Clicks the heading link of the first card `card` finds (a CSS selector
+/// of the card) and waits for its activity page; returns its title.
+async fn open_card(client: &Client, card: &str) -> String {
+    let link = client
+        .find(Locator::Css(&format!("{card} h3 a")))
+        .await
+        .unwrap();
+    let title = link.text().await.unwrap();
+    link.click().await.unwrap();
+    wait_for_heading(client, "the activity page", &title).await;
+    title
+}
+
 /// Makes every request to the API fail as if the server were unreachable.
 async fn block_api(client: &Client, blocked: bool) {
     cdp(client, "Network.enable", json!({})).await;
@@ -236,16 +254,7 @@ async fn opening_an_activity_and_going_back_keeps_the_filter() {
                 .unwrap();
             wait_for_programme(&c).await;
             let n = shown_count(&c).await.unwrap();
-            let link = c
-                .find(Locator::Css("article.activity-card h3 a"))
-                .await
-                .unwrap();
-            let title = link.text().await.unwrap();
-            link.click().await.unwrap();
-            eventually("the activity page", || async {
-                Ok(text_of(&c, "h1").await? == title)
-            })
-            .await;
+            let title = open_card(&c, "article.activity-card").await;
             let url = c.current_url().await.unwrap();
             assert!(url.path().starts_with("/aktivitet/"), "{url}");
             let page = text_of(&c, "main").await.unwrap();
@@ -266,25 +275,16 @@ async fn opening_an_activity_and_going_back_keeps_the_filter() {
 
             // The browser's own back button returns to the activity, and forward again.
             c.back().await.unwrap();
-            eventually("the activity again", || async {
-                Ok(text_of(&c, "h1").await? == title)
-            })
-            .await;
+            wait_for_heading(&c, "the activity again", &title).await;
             c.back().await.unwrap();
             wait_for_programme(&c).await;
             assert_eq!(shown_count(&c).await.unwrap(), n);
 
             // A reload on the activity page (a deep link) shows the activity.
             c.forward().await.unwrap();
-            eventually("the activity after forward", || async {
-                Ok(text_of(&c, "h1").await? == title)
-            })
-            .await;
+            wait_for_heading(&c, "the activity after forward", &title).await;
             c.refresh().await.unwrap();
-            eventually("the activity after reload", || async {
-                Ok(text_of(&c, "h1").await? == title)
-            })
-            .await;
+            wait_for_heading(&c, "the activity after reload", &title).await;
         },
     )
     .await;
@@ -743,18 +743,7 @@ async fn the_calendar_export_holds_exactly_the_activities_on_screen() {
             );
 
             // One activity: its own file, and the Google and Outlook links.
-            let card = c
-                .find(Locator::Css(
-                    "article.activity-card:not(.activity-card--cancelled) h3 a",
-                ))
-                .await
-                .unwrap();
-            let title = card.text().await.unwrap();
-            card.click().await.unwrap();
-            eventually("the activity page", || async {
-                Ok(text_of(&c, "h1").await? == title)
-            })
-            .await;
+            open_card(&c, "article.activity-card:not(.activity-card--cancelled)").await;
             let file = c
                 .find(Locator::LinkText("Lägg i din kalender (.ics)"))
                 .await
@@ -820,24 +809,12 @@ async fn the_programme_and_an_activity_open_again_with_the_server_down() {
         open_programme(&c, &base).await;
         wait_for_the_kept_programme(&c).await;
         let total = shown_count(&c).await.unwrap();
-        let link = c
-            .find(Locator::Css("article.activity-card h3 a"))
-            .await
-            .unwrap();
-        let title = link.text().await.unwrap();
-        link.click().await.unwrap();
-        eventually("the activity page", || async {
-            Ok(text_of(&c, "h1").await? == title)
-        })
-        .await;
+        let title = open_card(&c, "article.activity-card").await;
 
         running.stop().await;
         // A reload of the activity page, with nobody answering but the service worker.
         c.refresh().await.unwrap();
-        eventually("the activity page offline", || async {
-            Ok(text_of(&c, "h1").await? == title)
-        })
-        .await;
+        wait_for_heading(&c, "the activity page offline", &title).await;
         wait_for_text(
             &c,
             "[role=status]",

@@ -1,6 +1,7 @@
 //! The operators' part of the API client: `/api/admin/…` with the operator's
 //! token. Only the operators' app (`admin.html`) uses it.
 
+use programme::moderation::RejectionCode;
 use programme::{Activity, ActivityStatus};
 use serde::{Deserialize, Serialize};
 
@@ -153,13 +154,25 @@ pub async fn approve(token: &str, id: &str) -> Result<AdminActivity, ApiError> {
     .await
 }
 
-/// Rejects an activity with the reason its organiser will read.
-pub async fn reject(token: &str, id: &str, reason: &str) -> Result<AdminActivity, ApiError> {
+/// Rejects an activity with the reason its organiser will read, and the
+/// standard reason it was picked from (kept in the audit).
+pub async fn reject(
+    token: &str,
+    id: &str,
+    reason: &str,
+    code: Option<RejectionCode>,
+) -> Result<AdminActivity, ApiError> {
     #[derive(Serialize)]
     struct Rejection<'a> {
         reason: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<&'static str>,
     }
-    let body = serde_json::to_string(&Rejection { reason }).map_err(|_| ApiError::Decode)?;
+    let body = serde_json::to_string(&Rejection {
+        reason,
+        code: code.map(RejectionCode::key),
+    })
+    .map_err(|_| ApiError::Decode)?;
     read_json(admin_request(
         "POST",
         &activity_path(id, "reject"),

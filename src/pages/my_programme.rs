@@ -42,16 +42,15 @@ pub fn MyProgrammePage() -> impl IntoView {
                         .into_any();
                     }
                     let all = data.programme.activities();
-                    let mut found: Vec<usize> = starred
-                        .iter()
-                        .filter_map(|s| all.iter().position(|a| a.id == s.id))
-                        .collect();
+                    // Each starred activity where it is in the programme, or gone.
+                    let (mut found, mut gone) = (Vec::new(), Vec::new());
+                    for starred in starred {
+                        match all.iter().position(|a| a.id == starred.id) {
+                            Some(i) => found.push(i),
+                            None => gone.push(starred),
+                        }
+                    }
                     found.sort_unstable();
-                    let gone: Vec<_> = starred
-                        .iter()
-                        .filter(|s| !all.iter().any(|a| a.id == s.id))
-                        .cloned()
-                        .collect();
                     let cancelled = found.iter().filter(|&&i| all[i].is_cancelled()).count();
                     let chosen: Vec<programme::Activity> = found.iter().map(|&i| all[i].clone()).collect();
                     let edition = data.edition.name.clone();

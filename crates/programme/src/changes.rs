@@ -119,11 +119,7 @@ pub fn changed_parts(before: &Activity, after: &Activity) -> Vec<Part> {
 /// "titel", "titel och tid", "titel, tid och plats".
 pub fn list_in_words(parts: &[Part]) -> String {
     let labels: Vec<&str> = parts.iter().map(|part| part.label()).collect();
-    match labels.split_last() {
-        None => String::new(),
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} och {last}", rest.join(", ")),
-    }
+    crate::in_words(&labels)
 }
 
 #[cfg(test)]

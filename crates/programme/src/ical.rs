@@ -72,13 +72,15 @@ fn push_line(out: &mut String, line: &str) {
     out.push_str("\r\n");
 }
 
-/// "20270111T120000Z". Written by hand: chrono's `format` would bring its
-/// whole formatting machinery into the programme's wasm.
-fn utc(moment: &DateTime<impl chrono::TimeZone>) -> String {
+/// A moment in UTC, "20270111T120000Z" (iCalendar's basic form) or, with
+/// `extended`, "2027-01-11T12:00:00Z". Written by hand: chrono's `format`
+/// would bring its whole formatting machinery into the programme's wasm.
+fn utc_form(moment: &DateTime<impl chrono::TimeZone>, extended: bool) -> String {
     use chrono::{Datelike, Timelike};
     let m = moment.with_timezone(&Utc);
+    let (date, time) = if extended { ("-", ":") } else { ("", "") };
     format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        "{:04}{date}{:02}{date}{:02}T{:02}{time}{:02}{time}{:02}Z",
         m.year(),
         m.month(),
         m.day(),
@@ -88,19 +90,12 @@ fn utc(moment: &DateTime<impl chrono::TimeZone>) -> String {
     )
 }
 
-/// "2027-01-11T12:00:00Z".
+fn utc(moment: &DateTime<impl chrono::TimeZone>) -> String {
+    utc_form(moment, false)
+}
+
 fn utc_extended(moment: &DateTime<impl chrono::TimeZone>) -> String {
-    use chrono::{Datelike, Timelike};
-    let m = moment.with_timezone(&Utc);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        m.year(),
-        m.month(),
-        m.day(),
-        m.hour(),
-        m.minute(),
-        m.second()
-    )
+    utc_form(moment, true)
 }
 
 /// Where the activity is, in one line: the venue's address, the digital
@@ -231,9 +226,15 @@ pub fn calendar<'a>(
     out
 }
 
-/// A file name for a calendar of one activity: its title in lower-case
-/// ASCII letters, digits and dashes, then `.ics`.
+/// A file name for a calendar of one activity: its title's [`slug`], then
+/// `.ics`.
 pub fn file_name(title: &str) -> String {
+    format!("{}.ics", slug(title))
+}
+
+/// A text as a file name's stem: lower-case ASCII letters, digits and
+/// dashes, at most 60 characters; "aktivitet" when nothing is left.
+pub fn slug(title: &str) -> String {
     let mut name = String::new();
     for c in title.chars().flat_map(char::to_lowercase) {
         let c = match c {
@@ -254,9 +255,9 @@ pub fn file_name(title: &str) -> String {
     }
     let name = name.trim_end_matches('-');
     if name.is_empty() {
-        "aktivitet.ics".to_owned()
+        "aktivitet".to_owned()
     } else {
-        format!("{name}.ics")
+        name.to_owned()
     }
 }
 

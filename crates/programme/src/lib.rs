@@ -30,6 +30,18 @@ pub use model::{
 };
 pub use submission::{ErrorCode, FieldErrors, Submission};
 
+/// A list the Swedish way: "A", "A och B", "A, B och C" (empty for none).
+pub fn in_words<S: AsRef<str>>(items: &[S]) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.as_ref().to_owned(),
+        Some((last, rest)) => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} och {}", rest.join(", "), last.as_ref())
+        }
+    }
+}
+
 /// Whether a path of the site belongs to the registration app (`/anmal…`,
 /// `/utkast`, `/anmalan/…`) rather than the programme. The web app and the
 /// server both decide with this; public/sw.js repeats it in JavaScript.

@@ -312,11 +312,7 @@ impl Activity {
     /// Every organiser, the Swedish way: "A", "A och B", "A, B och C".
     pub fn organiser_names(&self) -> String {
         let names: Vec<&str> = self.organisers.iter().map(|o| o.name.as_str()).collect();
-        match names.split_last() {
-            None => String::new(),
-            Some((last, [])) => (*last).to_owned(),
-            Some((last, rest)) => format!("{} och {last}", rest.join(", ")),
-        }
+        crate::in_words(&names)
     }
 }
 

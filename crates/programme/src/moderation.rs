@@ -1,7 +1,83 @@
 //! What an operator checks before approving an activity: the quick checks
 //! the moderation queue shows beside each registration.
 
+use serde::Deserialize;
+
 use crate::Activity;
+
+/// The standard reasons of a rejection: the choices on the operators'
+/// screen, and what the organiser is told. The API takes them as `code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionCode {
+    /// No public organisation takes part in arranging it.
+    NoPublicParty,
+    /// Something the programme needs is missing.
+    Incomplete,
+    /// Not about innovation in the public sector.
+    NotInnovation,
+    /// The same activity is registered twice.
+    Duplicate,
+    /// Another reason, which the operator writes.
+    Other,
+}
+
+impl RejectionCode {
+    /// Every reason, in the order the operators' screen offers them.
+    pub const ALL: [RejectionCode; 5] = [
+        RejectionCode::NoPublicParty,
+        RejectionCode::Incomplete,
+        RejectionCode::NotInnovation,
+        RejectionCode::Duplicate,
+        RejectionCode::Other,
+    ];
+
+    /// The code in the API and the audit.
+    pub fn key(self) -> &'static str {
+        match self {
+            RejectionCode::NoPublicParty => "no_public_party",
+            RejectionCode::Incomplete => "incomplete",
+            RejectionCode::NotInnovation => "not_innovation",
+            RejectionCode::Duplicate => "duplicate",
+            RejectionCode::Other => "other",
+        }
+    }
+
+    /// The choice as the operators' screen names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RejectionCode::NoPublicParty => "Ingen offentlig part",
+            RejectionCode::Incomplete => "Uppgifter saknas",
+            RejectionCode::NotInnovation => "Passar inte veckan",
+            RejectionCode::Duplicate => "Dubblett",
+            RejectionCode::Other => "Annat skäl",
+        }
+    }
+
+    /// What the organiser is told; `None` for [`RejectionCode::Other`],
+    /// whose reason the operator writes.
+    pub fn standard_text(self) -> Option<&'static str> {
+        match self {
+            RejectionCode::NoPublicParty => Some(
+                "Aktiviteten har ingen arrangör från offentlig sektor. Under Innovationsveckan \
+                 behöver minst en kommun, region, myndighet eller annan offentlig arrangör vara \
+                 med och arrangera.",
+            ),
+            RejectionCode::Incomplete => Some(
+                "Anmälan saknar uppgifter som behövs för att vi ska kunna publicera aktiviteten. \
+                 Ändra anmälan och fyll i det som saknas, så granskar vi den igen.",
+            ),
+            RejectionCode::NotInnovation => Some(
+                "Aktiviteten handlar inte om innovation i offentlig sektor, som är vad \
+                 Innovationsveckan handlar om.",
+            ),
+            RejectionCode::Duplicate => {
+                Some("Aktiviteten är redan anmäld en gång. Vi publicerar bara en av anmälningarna.")
+            }
+            RejectionCode::Other => None,
+        }
+    }
+}
 
 /// One quick check and how it came out.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -271,6 +271,15 @@ pub fn format_moment_ms(ms: i64) -> String {
     }
 }
 
+/// "26 november 2026 kl. 14.05" for a moment written in RFC 3339 (as the
+/// API writes them); the text itself when it is none.
+pub fn format_moment_text(text: &str) -> String {
+    DateTime::parse_from_rfc3339(text).map_or_else(
+        |_| text.to_owned(),
+        |moment| format_moment_ms(moment.timestamp_millis()),
+    )
+}
+
 /// "09.00–10.30" in Stockholm time; "22.00–01.00 (dagen efter)" past midnight.
 pub fn format_time_span(
     starts_at: &DateTime<FixedOffset>,

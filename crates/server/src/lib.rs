@@ -62,6 +62,31 @@ struct Inner {
     mail_wake: Arc<tokio::sync::Notify>,
     /// The e-mail sender; it stops with the state.
     _mail_sender: AbortOnDrop,
+    /// The site's address for links (`IV_PUBLIC_URL`), without a trailing slash.
+    site: String,
+}
+
+/// What the settings make, checked before the database is touched: the
+/// operators, the way e-mail leaves and whom it goes to, the site's address.
+struct Settings {
+    operators: Operators,
+    mailer: mail::sender::Mailer,
+    mail_recipients: mail::Recipients,
+    site: String,
+}
+
+impl Settings {
+    fn check(config: &Config) -> anyhow::Result<Settings> {
+        let site = config.site_url()?;
+        Ok(Settings {
+            operators: Operators::from_config(config)?,
+            mailer: mail::sender::Mailer::from_config(config, site.clone())?,
+            mail_recipients: mail::Recipients {
+                operators: config.operator_addresses()?,
+            },
+            site,
+        })
+    }
 }
 
 /// A background task that ends when its owner is dropped.
@@ -79,10 +104,7 @@ impl AppState {
     /// Settings that cannot work (an operator token that is too short, say)
     /// are refused before the database is touched.
     pub async fn open(config: Config) -> anyhow::Result<Self> {
-        let operators = Operators::from_config(&config)?;
-        // Mail settings that cannot work are refused before the database too.
-        mail::sender::Mailer::from_config(&config)?;
-        config.operator_addresses()?;
+        let settings = Settings::check(&config)?;
         let storage = SqliteStorage::open(&config.data_dir)
             .await
             .with_context(|| {
@@ -91,26 +113,28 @@ impl AppState {
                     config.data_dir.display()
                 )
             })?;
-        Self::build(config, Arc::new(storage), operators).await
+        Self::build(config, Arc::new(storage), settings).await
     }
 
     /// Like [`AppState::open`], with any storage. The secret of the edit
     /// links comes from the settings or the data folder (see [`tokens`]).
     pub async fn with_storage(config: Config, storage: Arc<dyn Storage>) -> anyhow::Result<Self> {
-        let operators = Operators::from_config(&config)?;
-        Self::build(config, storage, operators).await
+        let settings = Settings::check(&config)?;
+        Self::build(config, storage, settings).await
     }
 
     async fn build(
         config: Config,
         storage: Arc<dyn Storage>,
-        operators: Operators,
+        settings: Settings,
     ) -> anyhow::Result<Self> {
+        let Settings {
+            operators,
+            mailer,
+            mail_recipients,
+            site,
+        } = settings;
         let edit_tokens = EditTokens::load(config.token_secret.as_deref(), &config.data_dir)?;
-        let mailer = mail::sender::Mailer::from_config(&config)?;
-        let mail_recipients = mail::Recipients {
-            operators: config.operator_addresses()?,
-        };
         let today = today_in_stockholm(Utc::now());
         let (mut edition, is_demo) = match config.configured_edition()? {
             Some(edition) => (edition, false),
@@ -166,6 +190,7 @@ impl AppState {
                 mail_recipients,
                 mail_wake,
                 _mail_sender: mail_sender,
+                site,
             }),
         })
     }
@@ -244,11 +269,8 @@ impl AppState {
     }
 
     /// The site's address for links (`IV_PUBLIC_URL`), without a trailing slash.
-    pub fn site(&self) -> String {
-        // Checked at start (the mailer needs it too).
-        self.config()
-            .site_url()
-            .unwrap_or_else(|_| format!("http://{}", self.config().addr))
+    pub fn site(&self) -> &str {
+        &self.inner.site
     }
 
     /// The settings the server started with.

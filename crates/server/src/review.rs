@@ -5,7 +5,6 @@
 //! writes their outcome.
 
 use programme::ActivityStatus;
-use serde::Deserialize;
 
 use crate::changes::Context;
 use crate::storage::ActivityRecord;
@@ -94,59 +93,9 @@ pub fn judge_restore(
     (ReviewVerdict::Done, Some(next))
 }
 
-/// The standard reasons of a rejection, which the operators' screen offers
-/// besides free text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RejectionCode {
-    /// No public organisation takes part in arranging it.
-    NoPublicParty,
-    /// Something the programme needs is missing.
-    Incomplete,
-    /// Not about innovation in the public sector.
-    NotInnovation,
-    /// The same activity is registered twice.
-    Duplicate,
-    /// Another reason, which the operator writes.
-    Other,
-}
-
-impl RejectionCode {
-    /// The code as stored in the audit.
-    pub fn key(self) -> &'static str {
-        match self {
-            RejectionCode::NoPublicParty => "no_public_party",
-            RejectionCode::Incomplete => "incomplete",
-            RejectionCode::NotInnovation => "not_innovation",
-            RejectionCode::Duplicate => "duplicate",
-            RejectionCode::Other => "other",
-        }
-    }
-
-    /// What the organiser is told when the operator writes nothing of their
-    /// own; `None` for [`RejectionCode::Other`], whose reason must be written.
-    pub fn standard_text(self) -> Option<&'static str> {
-        match self {
-            RejectionCode::NoPublicParty => Some(
-                "Aktiviteten har ingen offentlig arrangör. Under Innovationsveckan behöver minst \
-                 en kommun, region, myndighet eller annan offentlig organisation vara med och \
-                 arrangera.",
-            ),
-            RejectionCode::Incomplete => Some(
-                "Anmälan saknar uppgifter som behövs för att vi ska kunna publicera aktiviteten. \
-                 Ändra anmälan och fyll i det som saknas, så granskar vi den igen.",
-            ),
-            RejectionCode::NotInnovation => Some(
-                "Aktiviteten handlar inte om innovation i offentlig sektor, som är vad \
-                 Innovationsveckan handlar om.",
-            ),
-            RejectionCode::Duplicate => {
-                Some("Aktiviteten är redan anmäld en gång. Vi publicerar bara en av anmälningarna.")
-            }
-            RejectionCode::Other => None,
-        }
-    }
-}
+/// The standard reasons of a rejection, from the domain (the operators'
+/// screen offers the same).
+pub use programme::moderation::RejectionCode;
 
 #[cfg(test)]
 mod tests {

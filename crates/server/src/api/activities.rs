@@ -23,15 +23,21 @@ pub fn router() -> Router<AppState> {
         .route("/activities.csv", get(list_csv))
 }
 
-/// The activities of the filter in `query`, in programme order; none before
-/// the programme opens.
+/// The filter the query parameters ask for: the same for every form of the list.
+fn filter_of(query: Option<&str>) -> Result<ProgrammeFilter, ApiError> {
+    Ok(ProgrammeFilter::from_pairs(form_urlencoded::parse(
+        query.unwrap_or_default().as_bytes(),
+    ))?)
+}
+
+/// The activities of the filter in `query`, in programme order, and whether
+/// anything is filtered; none before the programme opens.
 fn chosen<'a>(
     state: &AppState,
     published: &'a Published,
     query: Option<&str>,
 ) -> Result<(Vec<&'a Activity>, bool), ApiError> {
-    let filter =
-        ProgrammeFilter::from_pairs(form_urlencoded::parse(query.unwrap_or_default().as_bytes()))?;
+    let filter = filter_of(query)?;
     if !published.edition.programme_is_open(state.today()) {
         return Ok((Vec::new(), !filter.is_empty()));
     }
@@ -58,9 +64,7 @@ fn file(body: String, media_type: &'static str, name: &str) -> Response {
 
 /// "innovationsveckan-2027": the edition's name as a file name.
 fn file_stem(published: &Published) -> String {
-    ical::file_name(&published.edition.name)
-        .trim_end_matches(".ics")
-        .to_owned()
+    ical::slug(&published.edition.name)
 }
 
 /// The published activities of the filter as an iCalendar file, for a
@@ -79,7 +83,7 @@ async fn list_calendar(
     let site = state.site();
     let info = ical::CalendarInfo {
         name: &name,
-        site: &site,
+        site,
         stamp: published.built_at,
     };
     let body = ical::calendar(activities, &info);
@@ -97,7 +101,7 @@ async fn list_csv(
 ) -> Result<Response, ApiError> {
     let published = state.published();
     let (activities, _) = chosen(&state, &published, query.as_deref())?;
-    let body = csv::programme(activities, &state.site());
+    let body = csv::programme(activities, state.site());
     Ok(file(
         body,
         csv::MEDIA_TYPE,
@@ -111,9 +115,7 @@ async fn list_activities(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let filter = ProgrammeFilter::from_pairs(form_urlencoded::parse(
-        query.as_deref().unwrap_or_default().as_bytes(),
-    ))?;
+    let filter = filter_of(query.as_deref())?;
     let published = state.published();
     if !published.edition.programme_is_open(state.today()) {
         return Ok(Precompressed::plain(list_body(&[]), JSON).respond(&headers));
@@ -148,7 +150,7 @@ async fn get_activity(
     let site = state.site();
     let info = ical::CalendarInfo {
         name: &activity.title,
-        site: &site,
+        site,
         stamp: published.built_at,
     };
     let body = ical::calendar([activity], &info);

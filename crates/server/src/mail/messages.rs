@@ -151,7 +151,7 @@ pub fn render(kind: MailKind, facts: &Facts, links: &Links) -> Text {
                 if facts.changed.is_empty() {
                     "inget som syns i programmet".to_owned()
                 } else {
-                    join_in_words(&facts.changed)
+                    programme::in_words(&facts.changed)
                 },
                 links.admin
             ),
@@ -174,14 +174,6 @@ pub fn render(kind: MailKind, facts: &Facts, links: &Links) -> Text {
     Text {
         subject,
         body: format!("{body}{SIGNATURE}"),
-    }
-}
-
-fn join_in_words(items: &[String]) -> String {
-    match items.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} och {last}", rest.join(", ")),
     }
 }
 

@@ -141,21 +141,28 @@ pub struct Recipients {
 }
 
 impl Recipients {
-    fn operators(&self, kind: MailKind, record: &ActivityRecord, facts: Facts) -> Option<NewMail> {
+    /// A message about `activity` to the operators, if they have addresses.
+    fn operators(&self, kind: MailKind, activity: &Activity, facts: Facts) -> Option<NewMail> {
         (!self.operators.is_empty()).then(|| NewMail {
             kind,
             to: self.operators.clone(),
-            activity_id: record.activity.id.clone(),
+            activity_id: activity.id.clone(),
             facts,
         })
     }
 }
 
-fn organiser(kind: MailKind, record: &ActivityRecord, facts: Facts) -> Option<NewMail> {
-    record.submitter_email.as_ref().map(|address| NewMail {
+/// A message about `activity` to its organiser, if there is an address.
+fn organiser(
+    kind: MailKind,
+    address: Option<&str>,
+    activity: &Activity,
+    facts: Facts,
+) -> Option<NewMail> {
+    address.map(|address| NewMail {
         kind,
-        to: vec![address.clone()],
-        activity_id: record.activity.id.clone(),
+        to: vec![address.to_owned()],
+        activity_id: activity.id.clone(),
         facts,
     })
 }
@@ -169,21 +176,16 @@ pub fn plan_registration(
     recipients: &Recipients,
 ) -> Vec<NewMail> {
     let facts = Facts::of(activity);
-    let mut mails = vec![NewMail {
-        kind: MailKind::Received,
-        to: vec![submitter_email.to_owned()],
-        activity_id: activity.id.clone(),
-        facts: facts.clone(),
-    }];
-    if activity.status == ActivityStatus::Pending && !recipients.operators.is_empty() {
-        mails.push(NewMail {
-            kind: MailKind::ToReview,
-            to: recipients.operators.clone(),
-            activity_id: activity.id.clone(),
-            facts,
-        });
-    }
-    mails
+    let receipt = organiser(
+        MailKind::Received,
+        Some(submitter_email),
+        activity,
+        facts.clone(),
+    );
+    let review = (activity.status == ActivityStatus::Pending)
+        .then(|| recipients.operators(MailKind::ToReview, activity, facts))
+        .flatten();
+    receipt.into_iter().chain(review).collect()
 }
 
 /// The messages a stored change sends, from the activity as it was
@@ -197,28 +199,29 @@ pub fn plan(
     recipients: &Recipients,
 ) -> Vec<NewMail> {
     let mut facts = Facts::of(&after.activity);
+    let (activity, address) = (&after.activity, after.submitter_email.as_deref());
     let was_published = before.activity.status == ActivityStatus::Published;
     let mail = match action {
-        AuditAction::Approve => organiser(MailKind::Approved, after, facts),
+        AuditAction::Approve => organiser(MailKind::Approved, address, activity, facts),
         AuditAction::Reject => {
             facts.reason.clone_from(&after.review_note);
-            organiser(MailKind::Rejected, after, facts)
+            organiser(MailKind::Rejected, address, activity, facts)
         }
-        AuditAction::Restore => organiser(MailKind::Restored, after, facts),
+        AuditAction::Restore => organiser(MailKind::Restored, address, activity, facts),
         AuditAction::Edit if was_published => {
             facts.changed = programme::changes::changed_parts(&before.activity, &after.activity)
                 .into_iter()
                 .map(|part| part.label().to_owned())
                 .collect();
-            recipients.operators(MailKind::PublishedChanged, after, facts)
+            recipients.operators(MailKind::PublishedChanged, activity, facts)
         }
         AuditAction::Edit if before.activity.status == ActivityStatus::Rejected => {
             facts.resubmitted = true;
-            recipients.operators(MailKind::ToReview, after, facts)
+            recipients.operators(MailKind::ToReview, activity, facts)
         }
         AuditAction::Cancel if was_published => {
             facts.reason.clone_from(&after.activity.cancellation_reason);
-            recipients.operators(MailKind::PublishedCancelled, after, facts)
+            recipients.operators(MailKind::PublishedCancelled, activity, facts)
         }
         AuditAction::Edit | AuditAction::Cancel => None,
     };

@@ -52,9 +52,9 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    /// From the settings; refuses, with what to fix, an SMTP URL, a sender
-    /// or a site address that cannot work.
-    pub fn from_config(config: &Config) -> anyhow::Result<Mailer> {
+    /// From the settings, with the site's address for the links; refuses,
+    /// with what to fix, an SMTP URL or a sender that cannot work.
+    pub fn from_config(config: &Config, site: String) -> anyhow::Result<Mailer> {
         let from: Mailbox = config.mail_from.parse().with_context(|| {
             format!(
                 "IV_MAIL_FROM is not an e-mail address: {:?} (write it as \
@@ -80,7 +80,7 @@ impl Mailer {
         Ok(Mailer {
             from,
             transport,
-            site: config.site_url()?,
+            site,
             first_pause: Duration::from_secs(config.mail_retry_seconds.max(1)),
         })
     }
@@ -261,7 +261,7 @@ mod tests {
     fn the_pause_doubles_from_the_first_up_to_an_hour() {
         let mut config = Config::with_data_dir("data");
         config.mail_retry_seconds = 60;
-        let mailer = Mailer::from_config(&config).unwrap();
+        let mailer = Mailer::from_config(&config, config.site_url().unwrap()).unwrap();
         let pauses: Vec<u64> = (1..=8).map(|n| mailer.pause_after(n).as_secs()).collect();
         assert_eq!(pauses, [60, 120, 240, 480, 960, 1920, 3600, 3600]);
         assert_eq!(mailer.pause_after(1000).as_secs(), 3600);
@@ -276,15 +276,21 @@ mod tests {
     fn settings_that_cannot_send_mail_are_refused_with_what_to_write() {
         let mut config = Config::with_data_dir("data");
         config.mail_from = "inte en adress".into();
-        let error = Mailer::from_config(&config).err().unwrap().to_string();
+        let error = Mailer::from_config(&config, config.site_url().unwrap())
+            .err()
+            .unwrap()
+            .to_string();
         assert!(error.contains("IV_MAIL_FROM"), "{error}");
         let mut config = Config::with_data_dir("data");
         config.smtp_url = Some("ftp://smtp.example.se".into());
-        let error = Mailer::from_config(&config).err().unwrap().to_string();
+        let error = Mailer::from_config(&config, config.site_url().unwrap())
+            .err()
+            .unwrap()
+            .to_string();
         assert!(error.contains("IV_SMTP_URL"), "{error}");
         let mut config = Config::with_data_dir("data");
         config.public_url = Some("example.se".into());
-        let error = Mailer::from_config(&config).err().unwrap().to_string();
+        let error = config.site_url().err().unwrap().to_string();
         assert!(error.contains("IV_PUBLIC_URL"), "{error}");
     }
 }
