@@ -208,7 +208,7 @@ async fn county_and_format_narrow_the_list_live_in_the_url_and_survive_a_reload(
             wait_for_query(&c, "the county in the URL", |q| q.contains("region=12")).await;
             field(&c, "Format")
                 .await
-                .select_by_label("Digitalt (även hybrid)")
+                .select_by_label("Digitalt")
                 .await
                 .unwrap();
             wait_for_query(&c, "the format in the URL", |q| {
@@ -221,7 +221,7 @@ async fn county_and_format_narrow_the_list_live_in_the_url_and_survive_a_reload(
             assert!(
                 cards
                     .iter()
-                    .all(|t| t.contains("Skåne län") && t.contains("Hybrid")),
+                    .all(|t| t.contains("Skåne län") && t.contains("På plats och digitalt")),
                 "{cards:#?}"
             );
 
@@ -705,7 +705,7 @@ async fn the_calendar_export_holds_exactly_the_activities_on_screen() {
                 .unwrap();
             field(&c, "Format")
                 .await
-                .select_by_label("Digitalt (även hybrid)")
+                .select_by_label("Digitalt")
                 .await
                 .unwrap();
             wait_for_query(&c, "both filters in the URL", |q| {

@@ -59,13 +59,16 @@ pub fn FilterBar(
     let format_options = vec![
         (
             ActivityFormat::Digital.key().to_owned(),
-            "Digitalt (även hybrid)".to_owned(),
+            ActivityFormat::Digital.label().to_owned(),
         ),
         (
             ActivityFormat::Physical.key().to_owned(),
-            "På plats (även hybrid)".to_owned(),
+            ActivityFormat::Physical.label().to_owned(),
         ),
-        (ActivityFormat::Hybrid.key().to_owned(), "Hybrid".to_owned()),
+        (
+            ActivityFormat::Hybrid.key().to_owned(),
+            ActivityFormat::Hybrid.label().to_owned(),
+        ),
     ];
     let region_options: Vec<(String, String)> = regions::counties()
         .iter()

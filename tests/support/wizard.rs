@@ -160,7 +160,7 @@ pub async fn fill_time_and_place(c: &Client) {
     field(c, "Dag").await.select_by_index(1).await.unwrap();
     type_into(c, "Starttid", "13.00").await;
     type_into(c, "Sluttid", "14.30").await;
-    tick(c, "Både på plats och digitalt").await;
+    tick(c, "På plats och digitalt").await;
     type_into(c, "Lokal", "Stadshuset, sal B").await;
     type_into(c, "Gatuadress", "Skolgatan 31").await;
     type_into(c, "Postnummer", "901 84").await;

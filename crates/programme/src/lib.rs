@@ -19,6 +19,7 @@ pub mod model;
 pub mod moderation;
 pub mod regions;
 pub mod review;
+pub mod stats;
 pub mod submission;
 pub mod time;
 

@@ -61,11 +61,12 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// How an activity is attended.
+    /// How an activity is attended: its format. The labels are the one name of
+    /// each everywhere (filters, cards, wizard, exports, statistics).
     ActivityFormat {
-        Physical = "physical": "Fysisk",
-        Digital = "digital": "Digital",
-        Hybrid = "hybrid": "Hybrid",
+        Physical = "physical": "På plats",
+        Digital = "digital": "Digitalt",
+        Hybrid = "hybrid": "På plats och digitalt",
     }
 }
 
@@ -330,7 +331,7 @@ mod tests {
         assert_eq!(Audience::from_key("residents"), Some(Audience::Residents));
         assert_eq!(
             ActivityFormat::from_key("hybrid").unwrap().label(),
-            "Hybrid"
+            "På plats och digitalt"
         );
         assert_eq!(ActivityFormat::from_key("Hybrid"), None);
     }

@@ -9,16 +9,6 @@ use crate::{regions, time};
 /// One answer: its label and its text (empty when not filled in).
 pub type Answer = (&'static str, String);
 
-/// How a format is offered in the wizard: "På plats", "Digitalt", "Både på
-/// plats och digitalt".
-pub fn format_choice(format: ActivityFormat) -> &'static str {
-    match format {
-        ActivityFormat::Physical => "På plats",
-        ActivityFormat::Digital => "Digitalt",
-        ActivityFormat::Hybrid => "Både på plats och digitalt",
-    }
-}
-
 /// The labels of the keys that are known, joined with commas.
 fn labels<T: Copy>(
     keys: &[String],
@@ -74,7 +64,10 @@ impl DraftForm {
         };
         let mut time_place = vec![
             ("Tid", when),
-            ("Form", format.map_or("", format_choice).to_owned()),
+            (
+                "Format",
+                format.map_or("", ActivityFormat::label).to_owned(),
+            ),
         ];
         if format.is_some_and(ActivityFormat::has_venue) {
             let kommun = regions::municipality(&self.municipality_code)

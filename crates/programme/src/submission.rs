@@ -591,7 +591,7 @@ pub fn field_label(field: &str) -> &'static str {
         "day" => "Dag",
         "starts_at" => "Starttid",
         "ends_at" => "Sluttid",
-        "format" => "Form",
+        "format" => "Format",
         "venue" => "Plats",
         "venue.name" => "Lokal",
         "venue.street_address" => "Gatuadress",

@@ -19,6 +19,8 @@ pub struct Published {
     /// `{"activities":[…]}` of the whole programme, ready to send and compressed
     /// once, so the most requested answer costs no work per request.
     pub list: Precompressed,
+    /// `GET /api/stats` of the whole programme, made with it.
+    pub stats: Precompressed,
     /// When this programme was put together: the DTSTAMP of its calendar files.
     pub built_at: chrono::DateTime<chrono::Utc>,
 }
@@ -35,11 +37,13 @@ impl Published {
         let programme = Programme::new(activities);
         let all: Vec<&Activity> = programme.activities().iter().collect();
         let list = Precompressed::compressed(list_body(&all), JSON);
+        let stats = Precompressed::compressed(stats_body(&programme, &edition), JSON);
         Published {
             edition,
             edition_id,
             programme,
             list,
+            stats,
             built_at: chrono::Utc::now(),
         }
     }
@@ -49,4 +53,10 @@ impl Published {
 pub fn list_body(activities: &[&Activity]) -> Vec<u8> {
     serde_json::to_vec(&ActivityList { activities })
         .expect("activities always serialise: they hold only strings, dates and enums")
+}
+
+/// Serialises the figures of a programme as the statistics endpoint's body.
+pub fn stats_body(programme: &Programme, edition: &Edition) -> Vec<u8> {
+    serde_json::to_vec(&programme::stats::Stats::of(programme, edition))
+        .expect("figures always serialise: they hold only strings, dates and numbers")
 }

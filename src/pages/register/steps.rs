@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use programme::draft::{DraftForm, OrganiserInput};
-use programme::review::format_choice;
 use programme::submission::LANGUAGES;
 use programme::{
     AccessibilityFeature, ActivityFormat, Audience, Edition, FieldErrors, OrganiserKind, Theme,
@@ -233,7 +232,7 @@ pub(super) fn time_place_step(
             <TextField id="starts_at" label="Starttid" hint="Till exempel 09.00" bind=bind!(form.starts_at) errors inputmode="decimal" class="input--short" />
             <TextField id="ends_at" label="Sluttid" hint="Till exempel 10.30" bind=bind!(form.ends_at) errors inputmode="decimal" class="input--short" />
         </div>
-        <ChoiceGroup name="format" legend="Hur deltar man?" single=true choices=ActivityFormat::ALL.iter().map(|f| (f.key(), format_choice(*f))).collect() selected=format on_change=on_format errors />
+        <ChoiceGroup name="format" legend="Format: hur deltar man?" single=true choices=ActivityFormat::ALL.iter().map(|f| (f.key(), f.label())).collect() selected=format on_change=on_format errors />
         {venue}
         {online}
     }

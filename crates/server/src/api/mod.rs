@@ -6,6 +6,7 @@ mod auth;
 mod body;
 mod edition;
 mod organiser;
+mod stats;
 mod submissions;
 
 use axum::Router;
@@ -26,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .merge(submissions::router())
         .merge(organiser::router())
         .merge(admin::router())
+        .merge(stats::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(CompressionLayer::new())
