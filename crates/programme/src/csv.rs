@@ -24,7 +24,7 @@ pub const HEADER: &[&str] = &[
     "sammanfattning",
     "start",
     "slut",
-    "form",
+    "format",
     "plats",
     "gatuadress",
     "postnummer",

@@ -17,6 +17,8 @@ pub mod filter;
 pub mod ical;
 pub mod model;
 pub mod moderation;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod regions;
 pub mod review;
 pub mod stats;
@@ -61,9 +63,41 @@ pub fn is_my_programme_path(path: &str) -> bool {
     path == "/mitt-program" || path.starts_with("/mitt-program/")
 }
 
+/// The pages of the site's information app (`om.html`): about
+/// Innovationsveckan, how to register, the programme in figures and the open
+/// data. Its own app, so the programme's first load carries none of it. The
+/// web app and the server decide with this; public/sw.js repeats it.
+pub const INFO_PATHS: [&str; 4] = ["/om", "/om/anmala", "/statistik", "/oppna-data"];
+
+/// Whether a path is one of [`INFO_PATHS`] (a trailing slash allowed).
+pub fn is_info_path(path: &str) -> bool {
+    let path = if path.len() > 1 {
+        path.strip_suffix('/').unwrap_or(path)
+    } else {
+        path
+    };
+    INFO_PATHS.contains(&path)
+}
+
 /// Whether a path belongs to the operators' app (`/admin…`), which neither of
 /// the public apps carries. The server decides with this; public/sw.js leaves
 /// these paths to the network.
 pub fn is_admin_path(path: &str) -> bool {
     path == "/admin" || path.starts_with("/admin/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_path_belongs_to_one_app() {
+        for path in ["/om", "/om/", "/om/anmala", "/statistik", "/oppna-data/"] {
+            assert!(is_info_path(path), "{path}");
+            assert!(!is_registration_path(path) && !is_my_programme_path(path));
+        }
+        for path in ["/", "/omx", "/om/annat", "/aktivitet/om", "/anmal"] {
+            assert!(!is_info_path(path), "{path}");
+        }
+    }
 }

@@ -43,6 +43,24 @@ macro_rules! vocabulary {
                 f.write_str(self.label())
             }
         }
+
+        /// The schema is a string of the keys, each key's label beside it,
+        /// as the JSON carries them (the derive would not list the labels).
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                crate::openapi::vocabulary_schema(
+                    $name::ALL.iter().map(|value| (value.key(), value.label())),
+                )
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+        }
     };
 }
 
@@ -154,18 +172,22 @@ vocabulary! {
 
 /// One edition of Innovationsveckan: a week and the date its programme opens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Edition {
     /// For example "Innovationsveckan 2026".
     pub name: String,
     pub year: i32,
     /// The first day of the week (a Monday for a normal edition).
     #[serde(with = "crate::time::date_serde")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub starts_on: NaiveDate,
     /// The last day of the week, inclusive.
     #[serde(with = "crate::time::date_serde")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub ends_on: NaiveDate,
     /// The day the programme becomes visible to the public.
     #[serde(with = "crate::time::date_serde")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub programme_opens_on: NaiveDate,
 }
 
@@ -185,6 +207,7 @@ impl Edition {
 
 /// A place where an activity is held.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Venue {
     /// The venue's name, for example "Stadshuset, sal B".
@@ -198,6 +221,7 @@ pub struct Venue {
 
 /// How to attend an activity online.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Online {
     /// For example "Microsoft Teams" or "Webbsändning".
@@ -207,6 +231,7 @@ pub struct Online {
 
 /// An organising or participating organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Organiser {
     pub name: String,
@@ -215,6 +240,7 @@ pub struct Organiser {
 
 /// Whom the public contacts about an activity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub name: String,
@@ -225,6 +251,7 @@ pub struct Contact {
 
 /// What an activity offers for accessibility.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Accessibility {
     #[serde(default)]
@@ -236,6 +263,7 @@ pub struct Accessibility {
 
 /// One activity in the programme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Activity {
     pub id: String,
     pub status: ActivityStatus,
@@ -245,8 +273,10 @@ pub struct Activity {
     pub description: String,
     /// Start, with the Stockholm offset of that moment.
     #[serde(with = "crate::time::moment_serde")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub starts_at: DateTime<FixedOffset>,
     #[serde(with = "crate::time::moment_serde")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub ends_at: DateTime<FixedOffset>,
     pub format: ActivityFormat,
     /// Where, for physical and hybrid activities.

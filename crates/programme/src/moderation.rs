@@ -8,6 +8,7 @@ use crate::Activity;
 /// The standard reasons of a rejection: the choices on the operators'
 /// screen, and what the organiser is told. The API takes them as `code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectionCode {
     /// No public organisation takes part in arranging it.

@@ -13,6 +13,7 @@ use crate::regions;
 /// One bar of a chart: what is counted, in the words of the filter, and how
 /// many activities it has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Count {
     /// The filter's key: "digital", "data_ai", "staff", or a län code "01".
     pub key: String,
@@ -23,14 +24,17 @@ pub struct Count {
 
 /// The activities of one day of the week.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayCount {
     #[serde(with = "crate::time::date_serde")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub day: NaiveDate,
     pub count: usize,
 }
 
 /// The body of `GET /api/stats`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     /// Every activity in the programme, cancelled ones included (they stay in
     /// the list, marked).
@@ -133,15 +137,15 @@ pub fn percent(part: usize, whole: usize) -> String {
     format!("{share}\u{a0}%")
 }
 
-/// A count the Swedish way, thousands apart by a narrow no-break space:
-/// "180", "10 000" (what a Swedish reader expects; a comma or a point would
-/// read as decimals).
+/// A count the Swedish way, thousands apart by a no-break space (so the
+/// number never breaks over two lines): "180", "10 000" (a comma or a point
+/// would read as decimals).
 pub fn swedish_number(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
     for (i, digit) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{202f}');
+            out.push('\u{a0}');
         }
         out.push(digit);
     }
@@ -157,9 +161,9 @@ mod tests {
     fn numbers_are_written_in_groups_of_three() {
         assert_eq!(swedish_number(0), "0");
         assert_eq!(swedish_number(180), "180");
-        assert_eq!(swedish_number(1000), "1\u{202f}000");
-        assert_eq!(swedish_number(10_000), "10\u{202f}000");
-        assert_eq!(swedish_number(1_234_567), "1\u{202f}234\u{202f}567");
+        assert_eq!(swedish_number(1000), "1\u{a0}000");
+        assert_eq!(swedish_number(10_000), "10\u{a0}000");
+        assert_eq!(swedish_number(1_234_567), "1\u{a0}234\u{a0}567");
         assert_eq!(percent(1, 3), "33\u{a0}%");
         assert_eq!(percent(2, 3), "67\u{a0}%");
         assert_eq!(percent(0, 0), "0\u{a0}%");

@@ -58,14 +58,17 @@ pub fn language_name(code: &str) -> Option<&'static str> {
 /// A new activity as its organiser sends it: the fields of an [`Activity`] that
 /// the organiser decides, plus the private e-mail the edit link goes to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
     pub title: String,
     pub summary: String,
     pub description: String,
     #[serde(with = "crate::time::moment_serde")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub starts_at: DateTime<FixedOffset>,
     #[serde(with = "crate::time::moment_serde")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub ends_at: DateTime<FixedOffset>,
     pub format: ActivityFormat,
     #[serde(default)]
@@ -87,6 +90,7 @@ pub struct Submission {
 
 /// Why a field's value is not accepted. The key is what the API returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     Required,
@@ -115,6 +119,7 @@ pub enum ErrorCode {
 /// The fields that are wrong, each with its codes, keyed by the field's path in
 /// the JSON body: `title`, `venue.postal_code`, `organisers[1].kind`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct FieldErrors(pub BTreeMap<String, Vec<ErrorCode>>);
 

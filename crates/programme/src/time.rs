@@ -209,6 +209,13 @@ pub fn format_day(date: NaiveDate) -> String {
     )
 }
 
+/// "mån 5": the short form of a day, for a row of days.
+pub fn format_day_short(date: NaiveDate) -> String {
+    let weekday = WEEKDAYS[date.weekday().num_days_from_monday() as usize];
+    let short: String = weekday.chars().take(3).collect();
+    format!("{short} {}", date.day())
+}
+
 /// The first letter in upper case, for a date that starts a heading or sentence:
 /// "Måndag 5 oktober" (month names stay in lower case, as Swedish writes them).
 pub fn capitalize_first(text: &str) -> String {
@@ -316,6 +323,13 @@ mod tests {
 
     fn time(h: u32, m: u32) -> NaiveTime {
         NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn a_day_is_shortened_to_three_letters_and_its_date() {
+        assert_eq!(format_day_short(date(2027, 1, 11)), "mån 11");
+        assert_eq!(format_day_short(date(2027, 1, 15)), "fre 15");
+        assert_eq!(format_day_short(date(2027, 1, 16)), "lör 16");
     }
 
     #[test]

@@ -4,9 +4,13 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use programme::ErrorCode;
 use programme::FilterError;
 use programme::submission::{FieldErrors, error_message};
 use serde_json::{Map, Value, json};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::storage::StorageError;
 
@@ -88,6 +92,87 @@ pub enum ApiError {
     /// 500: logged in full, never shown.
     #[error("internal: {0}")]
     Internal(String),
+}
+
+/// Every `error` code an answer can carry, as the OpenAPI document lists
+/// them (a test below holds it to the variants).
+pub const ERROR_CODES: [&str; 21] = [
+    "not_found",
+    "invalid_filter",
+    "method_not_allowed",
+    "unauthorized",
+    "unsupported_media_type",
+    "payload_too_large",
+    "unreadable_body",
+    "malformed_json",
+    "invalid_body",
+    "missing_idempotency_key",
+    "invalid_idempotency_key",
+    "idempotency_key_reused",
+    "precondition_required",
+    "edit_conflict",
+    "other_edition",
+    "activity_cancelled",
+    "not_cancelled",
+    "activity_started",
+    "validation",
+    "rate_limited",
+    "internal",
+];
+
+/// The schema of the JSON error body, for the OpenAPI document; the body
+/// itself is written by [`ApiError::into_response`].
+pub struct ErrorBody;
+
+impl utoipa::PartialSchema for ErrorBody {
+    fn schema() -> RefOr<Schema> {
+        let map_of = |items: RefOr<Schema>| {
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .additional_properties(Some(ArrayBuilder::new().items(items)))
+        };
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "Every error answer. `idempotency_key_reused` also carries what the first \
+                 registration made (`id`, `edit_token`, `version`, `activity`).",
+            ))
+            .property(
+                "error",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(ERROR_CODES))
+                    .description(Some("What went wrong, for programs.")),
+            )
+            .required("error")
+            .property(
+                "message",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some("What went wrong, in Swedish, for people.")),
+            )
+            .required("message")
+            .property(
+                "fields",
+                map_of(RefOr::Ref(Ref::from_schema_name(ErrorCode::name()))).description(Some(
+                    "The fields or parameters that are wrong, each with its codes \
+                     (with `invalid_filter`, `invalid_body` and `validation`).",
+                )),
+            )
+            .property(
+                "messages",
+                map_of(ObjectBuilder::new().schema_type(Type::String).into()).description(Some(
+                    "With `validation`: each field's messages, in Swedish.",
+                )),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for ErrorBody {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((ErrorCode::name().into_owned(), ErrorCode::schema()));
+    }
 }
 
 /// What a first registration made, as its answer's JSON members. It holds an
@@ -306,4 +391,71 @@ fn seconds(seconds: u64) -> String {
 
 fn internal_body() -> Value {
     json!({ "error": "internal", "message": "Något gick fel hos oss. Försök igen om en stund." })
+}
+
+#[cfg(test)]
+mod tests {
+    use http_body_util::BodyExt;
+
+    use super::*;
+
+    /// One error of each variant.
+    fn one_of_each() -> Vec<ApiError> {
+        let mut errors = FieldErrors::default();
+        errors.add("title", ErrorCode::Required);
+        vec![
+            ApiError::NotFound("x"),
+            ApiError::InvalidFilter(FilterError {
+                param: "day",
+                value: "x".into(),
+            }),
+            ApiError::MethodNotAllowed,
+            ApiError::Unauthorized,
+            ApiError::UnsupportedMediaType,
+            ApiError::PayloadTooLarge { limit: 1024 },
+            ApiError::UnreadableBody,
+            ApiError::MalformedJson("x".into()),
+            ApiError::InvalidBody {
+                path: "title".into(),
+                detail: "x".into(),
+            },
+            ApiError::MissingIdempotencyKey,
+            ApiError::InvalidIdempotencyKey,
+            ApiError::IdempotencyKeyReused {
+                first: FirstRegistration(Map::new()),
+            },
+            ApiError::PreconditionRequired,
+            ApiError::EditConflict,
+            ApiError::OtherEdition("x"),
+            ApiError::ActivityCancelled("x"),
+            ApiError::NotCancelled,
+            ApiError::ActivityStarted("x"),
+            ApiError::Validation(errors),
+            ApiError::RateLimited { retry_after: 1 },
+            ApiError::TooManyWrongTokens { retry_after: 1 },
+            ApiError::Storage(StorageError::Rebuild("x".into())),
+            ApiError::Internal("x".into()),
+        ]
+    }
+
+    #[tokio::test]
+    async fn the_documented_error_codes_are_exactly_those_the_variants_answer() {
+        let mut answered = Vec::new();
+        for error in one_of_each() {
+            let body = error.into_response().into_body().collect().await.unwrap();
+            let body: Value = serde_json::from_slice(&body.to_bytes()).unwrap();
+            let code = body["error"].as_str().unwrap().to_owned();
+            assert!(
+                ERROR_CODES.contains(&code.as_str()),
+                "{code} is not documented"
+            );
+            answered.push(code);
+        }
+        for code in ERROR_CODES {
+            assert!(
+                answered.iter().any(|a| a == code),
+                "no variant answers {code}"
+            );
+        }
+    }
 }

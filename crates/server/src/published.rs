@@ -26,8 +26,10 @@ pub struct Published {
 }
 
 /// The body of `GET /api/activities`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ActivityList<'a> {
+    /// In programme order: by start, then by title.
+    #[schema(value_type = Vec<Activity>)]
     pub activities: &'a [&'a Activity],
 }
 

@@ -183,7 +183,7 @@ pub enum ActivityOrder {
 }
 
 /// How many activities an edition has of each status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct StatusCounts {
     pub pending: u64,
     pub published: u64,
@@ -234,7 +234,7 @@ pub enum MailOutcome {
 }
 
 /// A message in the outbox as the operators see it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct MailRow {
     pub id: i64,
     pub kind: String,
@@ -252,7 +252,7 @@ pub struct MailRow {
 }
 
 /// The outbox in figures, with the messages that are in trouble.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct MailOverview {
     /// Not sent yet (also those being retried).
     pub waiting: u64,

@@ -1,7 +1,8 @@
 //! Serving the built web app from `dist/`: files by name, precompressed (`.br`,
 //! `.gz`) when the browser accepts that; for every other path the page of the
 //! app it belongs to (`anmal.html` for the registration's paths, `admin.html`
-//! for the operators', `index.html` for the rest), so deep links work on reload. Hashed build files are cached for a year; the
+//! for the operators', `mitt-program.html`, `om.html` for the information
+//! pages, `index.html` for the rest), so deep links work on reload. Hashed build files are cached for a year; the
 //! app shell is revalidated on every visit (`no-cache` with an ETag).
 
 use std::path::Path;
@@ -31,6 +32,8 @@ pub struct AppShell {
     admin: Option<Precompressed>,
     /// Mitt program's page (`mitt-program.html`), for `/mitt-program`.
     my_programme: Option<Precompressed>,
+    /// The information app's page (`om.html`), for `/om`, `/statistik` …
+    info: Option<Precompressed>,
 }
 
 impl AppShell {
@@ -48,6 +51,7 @@ impl AppShell {
             registration: page("anmal.html"),
             admin: page("admin.html"),
             my_programme: page("mitt-program.html"),
+            info: page("om.html"),
         }
     }
 
@@ -58,6 +62,7 @@ impl AppShell {
             &self.registration,
             &self.admin,
             &self.my_programme,
+            &self.info,
         ]
         .into_iter()
         .flatten()
@@ -73,6 +78,8 @@ impl AppShell {
             self.registration.as_ref().or(self.programme.as_ref())
         } else if programme::is_my_programme_path(path) {
             self.my_programme.as_ref().or(self.programme.as_ref())
+        } else if programme::is_info_path(path) {
+            self.info.as_ref().or(self.programme.as_ref())
         } else {
             self.programme.as_ref()
         }

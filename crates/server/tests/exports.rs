@@ -116,3 +116,54 @@ async fn before_the_programme_opens_the_exports_are_empty() {
     assert!(text.ends_with("END:VCALENDAR\r\n"));
     assert!(csv_ids(&app.get("/api/activities.csv").await.text()).is_empty());
 }
+
+#[tokio::test]
+async fn the_figures_are_the_counts_of_the_lists_they_link_to() {
+    let app = spawn_with(|_| {}).await;
+    let stats: programme::stats::Stats =
+        serde_json::from_value(app.get("/api/stats").await.json()).unwrap();
+    let all = app.get("/api/activities").await.activities();
+    assert_eq!(stats.total, all.len());
+    assert!(stats.total > 0);
+    let count_of = |query: String| {
+        let app = &app;
+        async move {
+            app.get(&format!("/api/activities?{query}"))
+                .await
+                .activities()
+                .len()
+        }
+    };
+    for region in &stats.regions {
+        assert_eq!(
+            region.count,
+            count_of(format!("region={}", region.key)).await,
+            "{}",
+            region.label
+        );
+    }
+    for day in &stats.days {
+        assert_eq!(day.count, count_of(format!("day={}", day.day)).await);
+    }
+    for theme in &stats.themes {
+        assert_eq!(theme.count, count_of(format!("theme={}", theme.key)).await);
+    }
+    for audience in &stats.audiences {
+        assert_eq!(
+            audience.count,
+            count_of(format!("audience={}", audience.key)).await
+        );
+    }
+    // Each format alone: hybrid is its own filter; digital and physical
+    // include the hybrid ones.
+    let hybrid = stats.format_count(programme::ActivityFormat::Hybrid);
+    assert_eq!(hybrid, count_of("format=hybrid".into()).await);
+    assert_eq!(
+        stats.format_count(programme::ActivityFormat::Digital) + hybrid,
+        count_of("format=digital".into()).await
+    );
+    assert_eq!(
+        stats.format_count(programme::ActivityFormat::Physical) + hybrid,
+        count_of("format=physical".into()).await
+    );
+}

@@ -3,24 +3,26 @@
 //! (`/api/activities.ics`, `/api/activities/{id}.ics`) and as a spreadsheet
 //! (`/api/activities.csv`).
 
+use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use programme::{Activity, ProgrammeFilter, csv, ical};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::api::openapi::{FilterParams, PUBLIC_TAG};
+use crate::error::{ApiError, ErrorBody};
 use crate::http::Precompressed;
-use crate::published::{JSON, Published, list_body};
+use crate::published::{ActivityList, JSON, Published, list_body};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/activities", get(list_activities))
-        .route("/activities/{id}", get(get_activity))
-        .route("/activities.ics", get(list_calendar))
-        .route("/activities.csv", get(list_csv))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_activities))
+        .routes(routes!(get_activity))
+        .routes(routes!(list_calendar))
+        .routes(routes!(list_csv))
 }
 
 /// The filter the query parameters ask for: the same for every form of the list.
@@ -69,6 +71,19 @@ fn file_stem(published: &Published) -> String {
 
 /// The published activities of the filter as an iCalendar file, for a
 /// download or a subscription (webcal).
+#[utoipa::path(
+    get,
+    path = "/activities.ics",
+    tag = PUBLIC_TAG,
+    params(FilterParams),
+    responses(
+        (status = 200, description = "An iCalendar file (RFC 5545) of the activities, one \
+            VEVENT each; empty before the programme opens.",
+            content_type = "text/calendar", body = String),
+        (status = 400, description = "`invalid_filter`: a filter parameter has a value the \
+            API does not know.", body = ErrorBody),
+    )
+)]
 async fn list_calendar(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -95,6 +110,18 @@ async fn list_calendar(
 }
 
 /// The published activities of the filter as a spreadsheet.
+#[utoipa::path(
+    get,
+    path = "/activities.csv",
+    tag = PUBLIC_TAG,
+    params(FilterParams),
+    responses(
+        (status = 200, description = "A CSV file (RFC 4180, UTF-8), one activity a row; only \
+            its header before the programme opens.", content_type = "text/csv", body = String),
+        (status = 400, description = "`invalid_filter`: a filter parameter has a value the \
+            API does not know.", body = ErrorBody),
+    )
+)]
 async fn list_csv(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -110,6 +137,23 @@ async fn list_csv(
 }
 
 /// The published activities, whole or filtered. Before the programme opens, none.
+#[utoipa::path(
+    get,
+    path = "/activities",
+    tag = PUBLIC_TAG,
+    params(
+        FilterParams,
+        ("If-None-Match" = Option<String>, Header, description = "The ETag of a list \
+            fetched before: 304 if it is unchanged."),
+    ),
+    responses(
+        (status = 200, description = "The activities, with an ETag.", body = ActivityList,
+            headers(("ETag" = String, description = "The version of this list."))),
+        (status = 304, description = "Unchanged since the ETag in `If-None-Match`."),
+        (status = 400, description = "`invalid_filter`: a filter parameter has a value the \
+            API does not know.", body = ErrorBody),
+    )
+)]
 async fn list_activities(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -128,7 +172,22 @@ async fn list_activities(
 }
 
 /// One published activity, as JSON, or as a calendar file when the id ends
-/// in `.ics`.
+/// in `.ics` (`/api/activities/{id}.ics`).
+#[utoipa::path(
+    get,
+    path = "/activities/{id}",
+    tag = PUBLIC_TAG,
+    params(("id" = String, Path, description = "The activity's id; with `.ics` after it, \
+        the activity as a calendar file.")),
+    responses(
+        (status = 200, description = "The activity.", content(
+            (Activity = "application/json"),
+            (String = "text/calendar"),
+        )),
+        (status = 404, description = "`not_found`: no published activity has this id, or \
+            the programme has not opened yet.", body = ErrorBody),
+    )
+)]
 async fn get_activity(
     State(state): State<AppState>,
     Path(id): Path<String>,

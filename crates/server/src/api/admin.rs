@@ -3,45 +3,50 @@
 //! review and how many there are of each status, approving, rejecting and
 //! undoing a cancellation, and the audit of who decided what.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::Utc;
 use programme::changes::{Part, changed_parts};
 use programme::submission::limits;
 use programme::{Activity, ActivityStatus, ErrorCode, FieldErrors, FilterError};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::auth::Admin;
 use crate::api::body::{body_bytes, parse_json, require_json};
+use crate::api::openapi::OPERATORS_TAG;
 use crate::api::organiser::judged;
 use crate::changes::Context;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::review::{RejectionCode, ReviewVerdict, judge_approve, judge_reject, judge_restore};
-use crate::storage::{ActivityOrder, ActivityRecord, AuditAction, AuditEntry, NewAuditEntry};
+use crate::storage::{
+    ActivityOrder, ActivityRecord, AuditAction, AuditEntry, MailOverview, NewAuditEntry,
+    StatusCounts,
+};
 
 /// The largest body of a rejection: a reason of 1000 characters and room to spare.
 pub const BODY_LIMIT: usize = 8 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/activities", get(list_activities))
-        .route("/admin/activities/{id}/approve", post(approve_activity))
-        .route(
-            "/admin/activities/{id}/reject",
-            post(reject_activity).layer(DefaultBodyLimit::max(BODY_LIMIT)),
-        )
-        .route("/admin/activities/{id}/restore", post(restore_activity))
-        .route("/admin/counts", get(get_counts))
-        .route("/admin/audit", get(list_audit))
-        .route("/admin/me", get(get_me))
-        .route("/admin/mail", get(get_mail))
-        .route("/admin/mail/{id}/retry", post(retry_mail))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_activities))
+        .routes(routes!(approve_activity))
+        .routes(routes!(reject_activity).layer(DefaultBodyLimit::max(BODY_LIMIT)))
+        .routes(routes!(restore_activity))
+        .routes(routes!(get_counts))
+        .routes(routes!(list_audit))
+        .routes(routes!(get_me))
+        .routes(routes!(get_mail))
+        .routes(routes!(retry_mail))
 }
 
 /// How many troubled messages `GET /api/admin/mail` lists at most.
@@ -54,11 +59,13 @@ pub const AUDIT_DEFAULT_LIMIT: u32 = 200;
 pub const AUDIT_MAX_LIMIT: u32 = 1000;
 
 /// An activity as the operators see it: the public fields and the private ones.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct AdminActivity<'a> {
     #[serde(flatten)]
     activity: &'a Activity,
+    /// Where the edit link went; never public.
     submitter_email: Option<&'a str>,
+    /// Why it was rejected, while it is.
     review_note: Option<&'a str>,
     /// Whether the organiser has changed it since it was last approved.
     changed_since_approval: bool,
@@ -91,7 +98,7 @@ impl<'a> From<&'a ActivityRecord> for AdminActivity<'a> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct AdminList<'a> {
     activities: Vec<AdminActivity<'a>>,
 }
@@ -100,7 +107,7 @@ struct AdminList<'a> {
 /// reason's `code`, or both. With a code and no reason of their own, the
 /// organiser is told the code's standard text; the code `other` needs a
 /// reason. The code is kept in the audit.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Rejection {
     #[serde(default)]
@@ -120,6 +127,24 @@ fn no_such_activity() -> ApiError {
 /// The current edition's activities, all or of one `status`. The queue of
 /// `status=pending` comes oldest registration first, every other list in
 /// start order; `order=created` or `order=start` asks for either.
+#[utoipa::path(
+    get,
+    path = "/admin/activities",
+    tag = OPERATORS_TAG,
+    security(("admin_token" = [])),
+    params(AdminListParams),
+    responses(
+        (status = 200, description = "The activities; never cached.", body = AdminList),
+        (status = 400, description = "`invalid_filter`: an unknown `status` or `order`.",
+            body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
+            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
+        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
+            lately.", body = ErrorBody, headers(("Retry-After" = u64,
+            description = "Seconds to wait."))),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn list_activities(
     _: Admin,
     State(state): State<AppState>,
@@ -164,6 +189,21 @@ async fn list_activities(
 
 /// `{ pending, published, rejected, cancelled }`: how many activities of the
 /// current edition have each status.
+#[utoipa::path(
+    get,
+    path = "/admin/counts",
+    tag = OPERATORS_TAG,
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "How many of each status.", body = StatusCounts),
+        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
+            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
+        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
+            lately.", body = ErrorBody, headers(("Retry-After" = u64,
+            description = "Seconds to wait."))),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn get_counts(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
     let edition_id = state.published().edition_id;
     let counts = state.storage().count_by_status(edition_id).await?;
@@ -175,6 +215,24 @@ async fn get_counts(_: Admin, State(state): State<AppState>) -> Result<Response,
 /// with 409 for a cancelled activity (`activity_cancelled`: undo the
 /// cancellation first), one that has begun (`activity_started`) and one of
 /// another edition (`other_edition`).
+#[utoipa::path(
+    post,
+    path = "/admin/activities/{id}/approve",
+    tag = OPERATORS_TAG,
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The activity's id.")),
+    responses(
+        (status = 200, description = "The activity as it is now.", body = AdminActivity),
+        (status = 404, description = "`not_found`: no activity has this id.", body = ErrorBody),
+        (status = 409, description = "`activity_cancelled`, `activity_started` or `other_edition`.", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
+            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
+        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
+            lately.", body = ErrorBody, headers(("Retry-After" = u64,
+            description = "Seconds to wait."))),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn approve_activity(
     admin: Admin,
     State(state): State<AppState>,
@@ -220,6 +278,31 @@ async fn approve_activity(
 
 /// Rejects an activity with a reason the organiser will see (see
 /// [`Rejection`]); a published one leaves the programme.
+#[utoipa::path(
+    post,
+    path = "/admin/activities/{id}/reject",
+    tag = OPERATORS_TAG,
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The activity's id.")),
+    request_body(content = Rejection, content_type = "application/json", description = "At most 8 KiB."),
+    responses(
+        (status = 200, description = "The activity as it is now.", body = AdminActivity),
+        (status = 400, description = "`malformed_json` or `unreadable_body`.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no activity has this id.", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`: the body is over 8 KiB.",
+            body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: the body is not declared as \
+            `application/json`.", body = ErrorBody),
+        (status = 422, description = "`invalid_body`, or `validation`: no reason (nor a \
+            standard one), or one over 1000 characters.", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
+            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
+        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
+            lately.", body = ErrorBody, headers(("Retry-After" = u64,
+            description = "Seconds to wait."))),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn reject_activity(
     admin: Admin,
     State(state): State<AppState>,
@@ -269,6 +352,24 @@ async fn reject_activity(
 /// cancellation's reason. Refused with 409 for an activity that is not
 /// cancelled (`not_cancelled`), one that has begun (`activity_started`) and
 /// one of another edition (`other_edition`).
+#[utoipa::path(
+    post,
+    path = "/admin/activities/{id}/restore",
+    tag = OPERATORS_TAG,
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The activity's id.")),
+    responses(
+        (status = 200, description = "The activity as it is now.", body = AdminActivity),
+        (status = 404, description = "`not_found`: no activity has this id.", body = ErrorBody),
+        (status = 409, description = "`not_cancelled`, `activity_started` or `other_edition`.", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
+            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
+        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
+            lately.", body = ErrorBody, headers(("Retry-After" = u64,
+            description = "Seconds to wait."))),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn restore_activity(
     admin: Admin,
     State(state): State<AppState>,
@@ -322,7 +423,7 @@ async fn decided(state: &AppState, record: &ActivityRecord) -> Result<Response, 
 }
 
 /// A row of the audit as the operators see it.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct AuditView<'a> {
     at: &'a str,
     /// The operator's name, or "arrangör" for the organiser's own changes.
@@ -352,13 +453,31 @@ impl<'a> From<&'a AuditEntry> for AuditView<'a> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct AuditList<'a> {
     entries: Vec<AuditView<'a>>,
 }
 
 /// `{ entries: [...] }`: who decided what, newest first; the newest
 /// [`AUDIT_DEFAULT_LIMIT`], or `limit` (1 to [`AUDIT_MAX_LIMIT`]).
+#[utoipa::path(
+    get,
+    path = "/admin/audit",
+    tag = OPERATORS_TAG,
+    security(("admin_token" = [])),
+    params(("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "How many rows, newest first; 200 if not given.")),
+    responses(
+        (status = 200, description = "The audit; never cached.", body = AuditList),
+        (status = 400, description = "`invalid_filter`: `limit` is not 1 to 1000.",
+            body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
+            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
+        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
+            lately.", body = ErrorBody, headers(("Retry-After" = u64,
+            description = "Seconds to wait."))),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn list_audit(
     _: Admin,
     State(state): State<AppState>,
@@ -387,6 +506,21 @@ async fn list_audit(
 /// `{ waiting, sent, failed, problems: [...] }`: the e-mail outbox in
 /// figures, and the newest messages that have failed at least once or were
 /// given up, each with its last error.
+#[utoipa::path(
+    get,
+    path = "/admin/mail",
+    tag = OPERATORS_TAG,
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The outbox; never cached.", body = MailOverview),
+        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
+            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
+        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
+            lately.", body = ErrorBody, headers(("Retry-After" = u64,
+            description = "Seconds to wait."))),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn get_mail(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
     let overview = state.storage().mail_overview(MAIL_PROBLEMS_LIMIT).await?;
     Ok((private(), Json(overview)).into_response())
@@ -395,6 +529,25 @@ async fn get_mail(_: Admin, State(state): State<AppState>) -> Result<Response, A
 /// Tries a given-up message again, from the first attempt, and answers with
 /// the outbox as `GET /api/admin/mail` does; 404 when there is no given-up
 /// message with that id.
+#[utoipa::path(
+    post,
+    path = "/admin/mail/{id}/retry",
+    tag = OPERATORS_TAG,
+    security(("admin_token" = [])),
+    params(("id" = i64, Path, description = "The message's id.")),
+    responses(
+        (status = 200, description = "The outbox, as `GET /api/admin/mail` gives it.",
+            body = MailOverview),
+        (status = 404, description = "`not_found`: no given-up message has this id.",
+            body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
+            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
+        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
+            lately.", body = ErrorBody, headers(("Retry-After" = u64,
+            description = "Seconds to wait."))),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn retry_mail(
     admin: Admin,
     State(state): State<AppState>,
@@ -412,13 +565,60 @@ async fn retry_mail(
     get_mail(admin, State(state)).await
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Me<'a> {
     /// The operator's name, as the audit records it.
     name: &'a str,
 }
 
 /// `{ name }`: who the token belongs to.
+#[utoipa::path(
+    get,
+    path = "/admin/me",
+    tag = OPERATORS_TAG,
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "Whose token it is.", body = Me),
+        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
+            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
+        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
+            lately.", body = ErrorBody, headers(("Retry-After" = u64,
+            description = "Seconds to wait."))),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn get_me(admin: Admin) -> Response {
     (private(), Json(Me { name: &admin.name })).into_response()
+}
+
+/// The query parameters of `GET /api/admin/activities`.
+struct AdminListParams;
+
+impl IntoParams for AdminListParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let param = |name: &str, description: &str, schema| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Query)
+                .description(Some(description))
+                .schema(Some(schema))
+                .build()
+        };
+        vec![
+            param(
+                "status",
+                "Only the activities of this status.",
+                ActivityStatus::schema(),
+            ),
+            param(
+                "order",
+                "`created`: oldest registration first (the default with `status=pending`); \
+                 `start`: by start (the default otherwise).",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["created", "start"]))
+                    .into(),
+            ),
+        ]
+    }
 }

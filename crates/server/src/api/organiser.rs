@@ -4,43 +4,40 @@
 //! missing and a wrong token all get the same 404, so an answer reveals
 //! nothing about activities one holds no link to.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use chrono::{DateTime, FixedOffset, Utc};
 use programme::submission::limits;
 use programme::{Activity, ActivityStatus, ErrorCode, FieldErrors, Submission};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::auth::bearer_token;
 use crate::api::body::{body_bytes, parse_json, require_json};
+use crate::api::openapi::ORGANISER_TAG;
 use crate::api::submissions::{BODY_LIMIT, IDEMPOTENT_REPLAYED, Registration, no_store};
 use crate::changes::{
     CancelVerdict, Context, Edit, EditVerdict, is_public, judge_cancel, judge_edit,
 };
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::mail;
 use crate::storage::{ActivityRecord, AuditAction, AuditEntry, Change, NewAuditEntry, ORGANISER};
 
 /// The largest body of a cancellation: a reason of 1000 characters and room to spare.
 pub const CANCEL_BODY_LIMIT: usize = 8 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/submissions/{id}", get(get_submission))
-        .route(
-            "/activities/{id}",
-            put(update_activity).layer(DefaultBodyLimit::max(BODY_LIMIT)),
-        )
-        .route(
-            "/activities/{id}/cancel",
-            post(cancel_activity).layer(DefaultBodyLimit::max(CANCEL_BODY_LIMIT)),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_submission))
+        .routes(routes!(update_activity).layer(DefaultBodyLimit::max(BODY_LIMIT)))
+        .routes(routes!(cancel_activity).layer(DefaultBodyLimit::max(CANCEL_BODY_LIMIT)))
 }
 
 /// Why an activity of a past edition cannot be changed.
@@ -140,15 +137,19 @@ async fn republish_if_public(state: &AppState, record: &ActivityRecord) {
 /// What an organiser sees of their own registration: the key facts, the
 /// version (for `If-Match`), and the whole activity and e-mail address to
 /// fill the edit form with.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct SubmissionView<'a> {
     id: &'a str,
     status: ActivityStatus,
     title: &'a str,
     #[serde(with = "programme::time::moment_serde")]
+    #[schema(value_type = String, format = DateTime)]
     starts_at: DateTime<FixedOffset>,
+    /// Why the operators rejected it, while it is rejected.
     review_note: Option<&'a str>,
+    /// The version, for `If-Match` (also the ETag).
     version: i64,
+    /// Whether it has been changed since the operators approved it.
     changed_since_approval: bool,
     submitter_email: &'a str,
     activity: &'a Activity,
@@ -158,8 +159,9 @@ struct SubmissionView<'a> {
 
 /// One decision or change, as the organiser sees it: by the operators
 /// (whose names stay with them) or by the organiser.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct HistoryEntry<'a> {
+    /// When, as an RFC 3339 moment.
     at: &'a str,
     /// approve, reject, restore, edit or cancel.
     action: &'a str,
@@ -184,7 +186,22 @@ impl<'a> From<&'a AuditEntry> for HistoryEntry<'a> {
     }
 }
 
-/// The organiser's view, for the right edit token.
+/// The organiser's view of their registration, for the right edit token.
+#[utoipa::path(
+    get,
+    path = "/submissions/{id}",
+    tag = ORGANISER_TAG,
+    security(("edit_token" = [])),
+    params(("id" = String, Path, description = "The activity's id.")),
+    responses(
+        (status = 200, description = "The registration, its state and history; never \
+            cached.", body = SubmissionView,
+            headers(("ETag" = String, description = "The version, as `If-Match` takes it."))),
+        (status = 404, description = "`not_found`: no such registration, or a missing or \
+            wrong edit token (the same answer, so it reveals nothing).", body = ErrorBody),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn get_submission(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -238,6 +255,42 @@ async fn get_submission(
 /// A pending activity stays pending, a published one stays published (and
 /// is marked as changed for the operators), a rejected one goes back to
 /// review without the rejection's note.
+#[utoipa::path(
+    put,
+    path = "/activities/{id}",
+    tag = ORGANISER_TAG,
+    security(("edit_token" = [])),
+    params(
+        ("id" = String, Path, description = "The activity's id."),
+        ("If-Match" = String, Header, description = "The version the change is based on, \
+            as the ETag (`\"3\"`) or bare (`3`)."),
+    ),
+    request_body(content = Submission, content_type = "application/json",
+        description = "The whole registration again, changed. At most 64 KiB."),
+    responses(
+        (status = 200, description = "Changed, or the same change again (then with \
+            `Idempotent-Replayed: true`).", body = Registration, headers(
+            ("ETag" = String, description = "The new version."),
+            ("Idempotent-Replayed" = String, description = "`true` for a repeated change."),
+        )),
+        (status = 400, description = "`malformed_json` or `unreadable_body`.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such registration, or a missing or \
+            wrong edit token.", body = ErrorBody),
+        (status = 409, description = "`other_edition`, `activity_cancelled` or \
+            `activity_started`: it can no longer be changed.", body = ErrorBody),
+        (status = 412, description = "`edit_conflict`: it has been changed since the version \
+            in `If-Match`.", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`: the body is over 64 KiB.",
+            body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: the body is not declared as \
+            `application/json`.", body = ErrorBody),
+        (status = 422, description = "`invalid_body` or `validation`, as for a new \
+            registration.", body = ErrorBody),
+        (status = 428, description = "`precondition_required`: no `If-Match` naming a version.",
+            body = ErrorBody),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn update_activity(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -303,7 +356,7 @@ async fn update_activity(
 }
 
 /// The body of a cancellation; it may also be empty.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Cancellation {
     /// Shown in the programme beside "Inställd".
@@ -312,7 +365,7 @@ struct Cancellation {
 }
 
 /// The answer to a cancellation.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Cancelled<'a> {
     id: &'a str,
     status: ActivityStatus,
@@ -326,6 +379,32 @@ struct Cancelled<'a> {
 /// public. Cancelling again answers with the activity as it is (200); once
 /// the activity has begun it can no longer be cancelled (409). The organiser
 /// cannot undo a cancellation; the operators can.
+#[utoipa::path(
+    post,
+    path = "/activities/{id}/cancel",
+    tag = ORGANISER_TAG,
+    security(("edit_token" = [])),
+    params(("id" = String, Path, description = "The activity's id.")),
+    request_body(content = Option<Cancellation>, content_type = "application/json",
+        description = "Optional: no body at all, or this object. The reason at most 1000 \
+        characters, the body at most 8 KiB."),
+    responses(
+        (status = 200, description = "Cancelled (also when it already was).", body = Cancelled,
+            headers(("ETag" = String, description = "The new version."))),
+        (status = 400, description = "`malformed_json` or `unreadable_body`.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such registration, or a missing or \
+            wrong edit token.", body = ErrorBody),
+        (status = 409, description = "`other_edition` or `activity_started`: it can no longer \
+            be cancelled.", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`: the body is over 8 KiB.",
+            body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: a body not declared as \
+            `application/json`.", body = ErrorBody),
+        (status = 422, description = "`invalid_body`, or `validation` (the reason is too \
+            long).", body = ErrorBody),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn cancel_activity(
     State(state): State<AppState>,
     Path(id): Path<String>,

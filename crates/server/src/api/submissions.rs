@@ -2,22 +2,24 @@
 //! `Idempotency-Key`. What follows (the organiser's view, edits and
 //! cancelling) is in `organiser.rs`.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
 use chrono::Utc;
 use programme::{Activity, ActivityStatus, Submission};
 use serde::Serialize;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::auth::ClientAddr;
 use crate::api::body::{body_bytes, parse_json, require_json};
+use crate::api::openapi::ORGANISER_TAG;
 use crate::changes::is_public;
-use crate::error::{ApiError, FirstRegistration};
+use crate::error::{ApiError, ErrorBody, FirstRegistration};
 use crate::mail;
 use crate::rate_limit::ClientKey;
 use crate::request_hash;
@@ -33,19 +35,19 @@ pub const IDEMPOTENCY_KEY_MAX: usize = 200;
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 pub(super) const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 
-pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/activities",
-        post(create_activity).layer(DefaultBodyLimit::max(BODY_LIMIT)),
-    )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_activity).layer(DefaultBodyLimit::max(BODY_LIMIT)))
 }
 
 /// The answer to a registration, to its replays and to an edit: the activity
 /// with its edit token and version.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct Registration<'a> {
     id: &'a str,
+    /// The bearer token of the organiser's own routes (also in the edit link
+    /// that is e-mailed); keep it secret.
     edit_token: String,
+    /// The version of the registration, for `If-Match`.
     version: i64,
     activity: &'a Activity,
 }
@@ -65,6 +67,39 @@ impl<'a> Registration<'a> {
 /// `Idempotent-Replayed: true` when the same Idempotency-Key and body came
 /// before, 422 `idempotency_key_reused` (with the first registration) when
 /// the key came with another body.
+#[utoipa::path(
+    post,
+    path = "/activities",
+    tag = ORGANISER_TAG,
+    params(("Idempotency-Key" = String, Header, description = "A value of your own, unique \
+        for each registration (1–200 visible ASCII characters): sending the same \
+        registration again with it registers it once.")),
+    request_body(content = Submission, content_type = "application/json",
+        description = "The registration. At most 64 KiB."),
+    responses(
+        (status = 201, description = "Registered; pending review unless the server publishes \
+            without review.", body = Registration, headers(
+            ("Location" = String, description = "`/api/submissions/{id}`."),
+        )),
+        (status = 200, description = "The same Idempotency-Key and body came before: the \
+            registration made then.", body = Registration, headers(
+            ("Idempotent-Replayed" = String, description = "`true`."),
+        )),
+        (status = 400, description = "`malformed_json`, `unreadable_body`, \
+            `missing_idempotency_key` or `invalid_idempotency_key`.", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`: the body is over 64 KiB.",
+            body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: the body is not declared as \
+            `application/json`.", body = ErrorBody),
+        (status = 422, description = "`invalid_body` (JSON of the wrong shape; `fields` names \
+            the field), `validation` (fields break the rules; `fields` and `messages`) or \
+            `idempotency_key_reused` (the key came before with another body; with the first \
+            registration).", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many registrations from this address.",
+            body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait."))),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+    )
+)]
 async fn create_activity(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
