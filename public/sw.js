@@ -17,7 +17,9 @@ const DATA_CACHE = "innovationsveckan-data-v1";
 // The public answers kept for reading offline.
 const DATA = ["/api/edition", "/api/activities"];
 // The page of each app, under the path that serves it.
-const PAGES = ["/", "/anmal", "/mitt-program"];
+const PAGES = ["/", "/anmal", "/mitt-program", "/om"];
+// The information app's pages, as `programme::INFO_PATHS` lists them.
+const INFO = ["/om", "/om/anmala", "/statistik", "/oppna-data"];
 
 // The app a path belongs to, as `programme::is_registration_path` decides.
 function pageFor(path) {
@@ -26,6 +28,9 @@ function pageFor(path) {
         path.startsWith("/utkast/") || path.startsWith("/anmalan/");
     if (registration) {
         return "/anmal";
+    }
+    if (INFO.includes(path.length > 1 ? path.replace(/\/$/, "") : path)) {
+        return "/om";
     }
     // As `programme::is_my_programme_path` decides.
     return path === "/mitt-program" || path.startsWith("/mitt-program/") ? "/mitt-program" : "/";

@@ -17,6 +17,7 @@ use programme::{Activity, ActivityStatus};
 use crate::api::ApiError;
 use crate::api::admin::{self, AdminActivity, AuditEntry, MailOverview, MailProblem};
 use crate::components::form::focus_id;
+use crate::components::{SiteFooter, SiteHeader};
 
 /// Where the token is kept for the tab's life.
 const TOKEN_KEY: &str = "iv.v1.admin-token";
@@ -32,20 +33,15 @@ fn stored_token() -> Option<String> {
 /// The operators' app.
 #[component]
 pub fn AdminApp() -> impl IntoView {
+    // Every link of the shared header and footer leads out of this app.
+    provide_context(crate::Part::Admin);
     view! {
         <Router>
             <a class="skip-link" href="#innehall" on:click=|ev| {
                 ev.prevent_default();
                 focus_id("innehall");
             }>"Hoppa till innehållet"</a>
-            <header class="site-header">
-                <div class="site-header__inner">
-                    <a class="site-name" href="/" rel="external">"Innovationsveckan"</a>
-                    <nav aria-label="Huvudmeny">
-                        <ul><li><a href="/" rel="external">"Programmet"</a></li></ul>
-                    </nav>
-                </div>
-            </header>
+            <SiteHeader />
             <main id="innehall" tabindex="-1">
                 <Routes fallback=|| view! {
                     <div class="page"><h1>"Sidan finns inte"</h1><p><a href="/admin">"Till granskningen"</a></p></div>
@@ -53,6 +49,7 @@ pub fn AdminApp() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage />
                 </Routes>
             </main>
+            <SiteFooter />
         </Router>
     }
 }

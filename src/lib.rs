@@ -38,6 +38,9 @@ pub enum Part {
     Programme,
     Registration,
     MyProgramme,
+    Info,
+    /// The operators' app: no public path is its own.
+    Admin,
 }
 
 impl Part {
@@ -47,6 +50,8 @@ impl Part {
             Part::Registration
         } else if programme::is_my_programme_path(path) {
             Part::MyProgramme
+        } else if programme::is_info_path(path) {
+            Part::Info
         } else {
             Part::Programme
         }
@@ -122,6 +127,25 @@ pub fn MyProgrammeApp() -> impl IntoView {
             <OfflineNotice programme />
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/mitt-program") view=MyProgrammePage />
+            </Routes>
+        </Frame>
+    }
+}
+
+/// The information pages (`om.html`): about Innovationsveckan, how to
+/// register, the programme in figures and the open data. They fetch what
+/// they show when opened (the edition, the figures), not the programme.
+#[component]
+pub fn InfoApp() -> impl IntoView {
+    let edition = api::EditionResource::fetch_edition();
+    provide_context(edition);
+    view! {
+        <Frame part=Part::Info>
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/om") view=pages::AboutPage />
+                <Route path=path!("/om/anmala") view=pages::HowToTakePartPage />
+                <Route path=path!("/statistik") view=pages::StatisticsPage />
+                <Route path=path!("/oppna-data") view=pages::OpenDataPage />
             </Routes>
         </Frame>
     }

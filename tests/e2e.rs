@@ -571,7 +571,20 @@ async fn the_programme_works_with_the_keyboard_alone() {
             // and Enter opens it; focus lands on its heading.
             tab_to(&c, "a# Lägg urvalet i din kalender", 40).await;
             tab_to(&c, "a# Prenumerera på urvalet", 2).await;
-            press(&c, Key::Tab).await;
+            // Past the day links, to the first activity's title.
+            for _ in 0..10 {
+                press(&c, Key::Tab).await;
+                let on_a_card = c
+                    .execute(
+                        "return !!document.activeElement.closest('article.activity-card h3')",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                if on_a_card == json!(true) {
+                    break;
+                }
+            }
             let title = focused(&c).await;
             assert!(title.starts_with("a#"), "{title}");
             press(&c, Key::Enter).await;
@@ -941,5 +954,361 @@ async fn starred_activities_stay_in_mitt_program_after_a_reload_and_offline() {
         star.send_keys("\u{E007}").await.unwrap();
         wait_for_text(&c, "main", "1 aktivitet sparad.").await;
     })
+    .await;
+}
+
+/// Whether the element `css` finds is shown (not folded away).
+async fn is_displayed(client: &Client, css: &str) -> bool {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap()
+}
+
+/// Makes the window a phone of `width` × `height` CSS pixels.
+async fn as_phone(client: &Client, width: u32, height: u32) {
+    let metrics =
+        json!({ "width": width, "height": height, "deviceScaleFactor": 2, "mobile": true });
+    cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn on_a_320_px_phone_the_first_activity_is_on_the_first_screen() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            // The smallest phone in use: 320 × 568 (an iPhone SE).
+            as_phone(&c, 320, 568).await;
+            open_programme(&c, &base).await;
+            let width = c.execute("return window.innerWidth", vec![]).await.unwrap();
+            assert_eq!(width.as_i64(), Some(320));
+            // The count and the whole title of the first activity, unscrolled.
+            let seen = c
+                .execute(
+                    "const h = window.innerHeight;
+                     const title = document.querySelector('article.activity-card h3').getBoundingClientRect();
+                     const count = document.querySelector('.result-count').getBoundingClientRect();
+                     return [window.scrollY, title.bottom <= h && title.top >= 0, count.bottom <= h, title.bottom];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let shot = c.screenshot().await.unwrap();
+            let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+            std::fs::create_dir_all(&shots).unwrap();
+            std::fs::write(shots.join("programme-320.png"), shot).unwrap();
+            assert_eq!(seen[0], json!(0), "{seen}");
+            assert_eq!(seen[1], json!(true), "first activity below the first screen: {seen}");
+            assert_eq!(seen[2], json!(true), "{seen}");
+
+            // The filters are folded behind one button, which opens them.
+            assert!(!is_displayed(&c, "#filter-format").await);
+            let toggle = c.find(Locator::Css("button.filters-toggle")).await.unwrap();
+            assert_eq!(toggle.text().await.unwrap(), "Filtrera");
+            assert_eq!(toggle.attr("aria-expanded").await.unwrap().as_deref(), Some("false"));
+            toggle.click().await.unwrap();
+            assert!(is_displayed(&c, "#filter-format").await);
+            assert_eq!(toggle.attr("aria-expanded").await.unwrap().as_deref(), Some("true"));
+            c.find(Locator::Id("filter-format"))
+                .await
+                .unwrap()
+                .select_by_label("Digitalt")
+                .await
+                .unwrap();
+            wait_for_query(&c, "the format in the URL", |q| q == "format=digital").await;
+            eventually("the button to count the choice", || async {
+                Ok(text_of(&c, "button.filters-toggle").await? == "Filtrera (1 valt)")
+            })
+            .await;
+            // Folded again, the choice still counts.
+            toggle.click().await.unwrap();
+            assert!(!is_displayed(&c, "#filter-format").await);
+            cdp(&c, "Emulation.clearDeviceMetricsOverride", json!({})).await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn the_day_links_jump_to_a_day_further_down_than_shown() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            open_programme(&c, &base).await;
+            let links = c.find_all(Locator::Css(".day-links a")).await.unwrap();
+            assert!(links.len() >= 2, "links to the days with activities");
+            // The last day with activities: beyond the first page of the list.
+            let last = links.last().unwrap();
+            let target = last.attr("href").await.unwrap().unwrap();
+            let label = last.text().await.unwrap();
+            assert!(
+                ["mån", "tis", "ons", "tor", "fre", "lör", "sön"]
+                    .iter()
+                    .any(|d| label.starts_with(d)),
+                "{label}"
+            );
+            let heading_id = target.trim_start_matches('#').to_owned();
+            assert!(
+                c.find(Locator::Id(&heading_id)).await.is_err(),
+                "the last day is not shown before the jump"
+            );
+            last.click().await.unwrap();
+            eventually("the day's heading on screen with focus", || async {
+                let here = c
+                    .execute(
+                        "const e = document.getElementById(arguments[0]);
+                         if (!e) return false;
+                         const r = e.getBoundingClientRect();
+                         return document.activeElement === e && r.top >= 0 && r.top < window.innerHeight;",
+                        vec![json!(heading_id)],
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(here == json!(true))
+            })
+            .await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn back_from_an_activity_returns_to_the_same_place_in_the_list() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            open_programme(&c, &base).await;
+            let page = innovationsveckan::PAGE_SIZE;
+            for _ in 0..2 {
+                c.find(Locator::Css("button.show-more"))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+            }
+            eventually("three pages of the list", || async {
+                Ok(card_texts(&c).await.len() == 3 * page)
+            })
+            .await;
+            // An activity far down: its card in view, then its link followed.
+            let nth = 2 * page + 5;
+            let where_is =
+                "const a = document.querySelectorAll('article.activity-card h3 a')[arguments[0]];
+                            a.scrollIntoView({block: 'center'});
+                            return [window.scrollY, a.textContent];";
+            let before = c.execute(where_is, vec![json!(nth)]).await.unwrap();
+            let scroll = before[0].as_f64().unwrap();
+            assert!(scroll > 1000.0, "{before}");
+            let title = before[1].as_str().unwrap().to_owned();
+            let link = c
+                .find_all(Locator::Css("article.activity-card h3 a"))
+                .await
+                .unwrap()
+                .swap_remove(nth);
+            let check_place = |how: &'static str| {
+                let c = c.clone();
+                let title = title.clone();
+                async move {
+                    wait_for_programme(&c).await;
+                    eventually(how, || async {
+                        let now = c
+                            .execute(
+                                "const f = document.activeElement;
+                                 const r = f.getBoundingClientRect();
+                                 return [document.querySelectorAll('article.activity-card').length,
+                                         window.scrollY, f.textContent,
+                                         r.top >= 0 && r.bottom <= window.innerHeight];",
+                                vec![],
+                            )
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        let same = now[0] == json!(3 * page)
+                            && (now[1].as_f64().unwrap_or(0.0) - scroll).abs() < 2.0
+                            && now[2] == json!(title)
+                            && now[3] == json!(true);
+                        if same {
+                            Ok(true)
+                        } else {
+                            Err(format!("{now} (wanted {scroll}, {title})"))
+                        }
+                    })
+                    .await;
+                }
+            };
+            link.click().await.unwrap();
+            wait_for_heading(&c, "the activity far down", &title).await;
+            c.find(Locator::LinkText("← Tillbaka till programmet"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            check_place("the same place after the back link").await;
+
+            // And with the browser's own back button.
+            c.find_all(Locator::Css("article.activity-card h3 a"))
+                .await
+                .unwrap()
+                .swap_remove(nth)
+                .click()
+                .await
+                .unwrap();
+            wait_for_heading(&c, "the activity again", &title).await;
+            c.back().await.unwrap();
+            check_place("the same place after the browser's back").await;
+        },
+    )
+    .await;
+}
+
+/// A point inside the län `code` on the map, in the window's coordinates,
+/// where the län is what a click hits.
+async fn point_in_lan(client: &Client, code: &str) -> (f64, f64) {
+    let script = r#"
+        const code = arguments[0];
+        const link = document.querySelector(`.map a[data-region="${code}"]`);
+        link.scrollIntoView({block: 'center'});
+        const path = link.querySelector('path');
+        const box = path.getBoundingClientRect();
+        for (let i = 1; i < 20; i++) {
+            for (let j = 1; j < 20; j++) {
+                const x = box.left + box.width * i / 20, y = box.top + box.height * j / 20;
+                const hit = document.elementFromPoint(x, y);
+                if (hit && hit.closest('a') === link) return [x, y];
+            }
+        }
+        return null;
+    "#;
+    let point = client.execute(script, vec![json!(code)]).await.unwrap();
+    let point = point
+        .as_array()
+        .unwrap_or_else(|| panic!("no point inside län {code}"));
+    (point[0].as_f64().unwrap(), point[1].as_f64().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn clicking_a_lan_on_the_map_filters_the_programme_to_it() {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            open_programme(&c, &base).await;
+            let all = published(&c).await;
+            // The programme links to its figures.
+            c.find(Locator::LinkText("Programmet i siffror"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_for_heading(&c, "the figures", "Programmet i siffror").await;
+            wait_for_text(
+                &c,
+                "main",
+                &format!("{} aktiviteter i programmet", all.len()),
+            )
+            .await;
+            assert_accessible(&c, "the programme in figures").await;
+            // The län with most activities on site, from the data.
+            let mut counts = std::collections::BTreeMap::<String, usize>::new();
+            for a in &all {
+                if a["format"] != "digital"
+                    && let Some(code) = a["region_code"].as_str()
+                {
+                    *counts.entry(code.to_owned()).or_default() += 1;
+                }
+            }
+            let (code, count) = counts.iter().max_by_key(|(_, n)| **n).unwrap();
+            let named = c
+                .find(Locator::Css(&format!(".map a[data-region=\"{code}\"]")))
+                .await
+                .unwrap()
+                .attr("aria-label")
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                named.ends_with(&format!(": {count} aktiviteter")),
+                "{named}"
+            );
+            let (x, y) = point_in_lan(&c, code).await;
+            let click = MouseActions::new("mus".to_owned())
+                .then(PointerAction::MoveTo {
+                    duration: None,
+                    x,
+                    y,
+                })
+                .then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+                .then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                });
+            c.perform_actions(click).await.unwrap();
+            wait_for_query(&c, "the län in the URL", |q| q == format!("region={code}")).await;
+            wait_for_programme(&c).await;
+            eventually("the programme filtered to the län", || async {
+                Ok(shown_count(&c).await? == *count)
+            })
+            .await;
+            assert_eq!(field_value(&c, "Län").await.as_deref(), Some(code.as_str()));
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn the_about_pages_and_open_data_are_reached_from_every_app_with_the_keyboard() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            // From the registration's app, by the header's "Om".
+            c.goto(&format!("{base}/anmal")).await.unwrap();
+            wait_for_text(&c, "h1", "Anmäl").await;
+            tab_to(&c, "a# Om", 30).await;
+            press(&c, fantoccini::key::Key::Enter).await;
+            wait_for_heading(&c, "the about page", "Om Innovationsveckan").await;
+            wait_for_text(&c, "main", "SKR").await;
+            // The edition's own dates, from the server.
+            wait_for_text(&c, "main", "Programmet öppnar för allmänheten").await;
+            assert_accessible(&c, "the about page").await;
+            tab_to(&c, "a# Så anmäler du en aktivitet", 40).await;
+            press(&c, fantoccini::key::Key::Enter).await;
+            wait_for_heading(&c, "how to take part", "Så anmäler du en aktivitet").await;
+            assert_accessible(&c, "how to take part").await;
+            // The footer's open data, within the same app.
+            c.find(Locator::LinkText("Öppna data"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_for_heading(&c, "open data", "Öppna data").await;
+            wait_for_text(&c, "main", "CC0").await;
+            assert_accessible(&c, "open data").await;
+            // Its example addresses answer.
+            // (The browser's text decoding drops the BOM; the server's tests
+            // check it.)
+            let csv = fetch_text(&c, "/api/activities.csv?region=01").await;
+            assert!(csv.starts_with("id;titel;"), "{csv:.80}");
+            // And back to the programme by the header.
+            c.find(Locator::Css("header nav a[href='/']"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_for_programme(&c).await;
+        },
+    )
     .await;
 }

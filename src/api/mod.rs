@@ -415,6 +415,11 @@ pub async fn cancel_activity(id: &str, token: &str, reason: &str) -> Result<(), 
         .map(|_| ())
 }
 
+/// `GET /api/stats`: the programme in figures.
+pub async fn stats() -> Result<programme::stats::Stats, ApiError> {
+    read_json(request("/stats")).await
+}
+
 /// `GET /api/activities/{id}`: one published activity.
 pub async fn public_activity(id: &str) -> Result<programme::Activity, ApiError> {
     read_json(request(&format!(

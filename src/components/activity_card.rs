@@ -35,7 +35,7 @@ pub fn ActivityCard(
         "Arrangör"
     };
     view! {
-        <article class="activity-card" class:activity-card--cancelled=cancelled>
+        <article class="activity-card" class:activity-card--cancelled=cancelled data-id=activity.id.clone()>
             <h3 class="activity-card__title">
                 <a href=href>
                     {cancelled.then(|| view! { <span class="badge badge--cancelled">"Inställd"</span>" " })}

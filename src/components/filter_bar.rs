@@ -17,6 +17,9 @@ pub fn FilterBar(
     /// Called with the new filter, and whether the change replaces the history
     /// entry (typing) rather than adding one (a choice).
     on_change: Callback<(ProgrammeFilter, bool)>,
+    /// Whether the filters are folded away (only on a phone's narrow screen;
+    /// wider screens always show them).
+    folded: RwSignal<bool>,
 ) -> impl IntoView {
     // What is typed in the search field goes to the URL (and so to the list)
     // when typing pauses; until then it lives here, shown in the field.
@@ -105,7 +108,8 @@ pub fn FilterBar(
     };
 
     view! {
-        <form class="filters" role="search" aria-label="Filtrera programmet"
+        <form class="filters" id="filter-panel" class:filters--folded=move || folded.get()
+            role="search" aria-label="Filtrera programmet"
             on:submit=|ev| ev.prevent_default()>
             <div class="field field--search">
                 <label for="filter-sok">"Sök"</label>

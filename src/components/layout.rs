@@ -9,8 +9,8 @@ fn home() -> String {
     AppRoute::Programme(Default::default()).path()
 }
 
-/// A link that works across the two apps: within the current one the router
-/// follows it, to the other one it is an ordinary page load.
+/// A link that works across the apps: within the current one the router
+/// follows it, to another one it is an ordinary page load.
 #[component]
 pub fn AppLink(
     #[prop(into)] href: String,
@@ -38,6 +38,7 @@ pub fn SiteHeader() -> impl IntoView {
                         <li><AppLink href="/mitt-program">"Mitt program"</AppLink></li>
                         <li><AppLink href="/anmal">"Anmäl aktivitet"</AppLink></li>
                         <li><AppLink href="/utkast">"Mina anmälningar"</AppLink></li>
+                        <li><AppLink href="/om">"Om"</AppLink></li>
                     </ul>
                 </nav>
             </div>
@@ -50,13 +51,25 @@ pub fn SiteHeader() -> impl IntoView {
 pub fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
+            <nav aria-label="Sidfot">
+                <ul class="site-footer__links">
+                    <li><AppLink href=home()>"Programmet"</AppLink></li>
+                    <li><AppLink href="/mitt-program">"Mitt program"</AppLink></li>
+                    <li><AppLink href="/anmal">"Anmäl aktivitet"</AppLink></li>
+                    <li><AppLink href="/utkast">"Mina anmälningar"</AppLink></li>
+                    <li><AppLink href="/om">"Om Innovationsveckan"</AppLink></li>
+                    <li><AppLink href="/om/anmala">"Så anmäler du en aktivitet"</AppLink></li>
+                    <li><AppLink href="/statistik">"Programmet i siffror"</AppLink></li>
+                    <li><AppLink href="/oppna-data">"Öppna data"</AppLink></li>
+                    <li><AppLink href=AppRoute::Accessibility.path()>"Tillgänglighetsredogörelse"</AppLink></li>
+                </ul>
+            </nav>
             <p>
                 "Innovationsveckan är den offentliga sektorns innovationsvecka. Den drivs av "
                 "Sveriges Kommuner och Regioner (SKR), Vinnova, Upphandlingsmyndigheten och "
                 "Myndigheten för digital förvaltning (DIGG)."
             </p>
             <p>"Varje arrangör ansvarar för sin egen aktivitet."</p>
-            <p><AppLink href=AppRoute::Accessibility.path()>"Tillgänglighetsredogörelse"</AppLink></p>
         </footer>
     }
 }

@@ -1,21 +1,27 @@
 //! The app's pages, one per route.
 
+mod about;
 mod accessibility;
 mod activity;
 mod my_programme;
 mod my_registrations;
 mod not_found;
+mod open_data;
 mod programme_page;
 mod register;
+mod statistics;
 mod submission;
 
+pub use about::{AboutPage, HowToTakePartPage};
 pub use accessibility::AccessibilityPage;
 pub use activity::ActivityPage;
 pub use my_programme::MyProgrammePage;
 pub use my_registrations::MyRegistrationsPage;
 pub use not_found::NotFoundPage;
+pub use open_data::OpenDataPage;
 pub use programme_page::ProgrammePage;
 pub use register::{RegisterStartPage, SentPage, TemplatePage, WizardPage};
+pub use statistics::StatisticsPage;
 pub use submission::SubmissionPage;
 
 use leptos::prelude::*;

@@ -4,7 +4,12 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use programme::ProgrammeFilter;
-use programme::time::{capitalize_first, format_date_range, format_day, format_day_with_year};
+use programme::stats::swedish_number;
+use programme::time::{
+    capitalize_first, format_date_range, format_day, format_day_short, format_day_with_year,
+    parse_date, to_stockholm,
+};
+use wasm_bindgen::JsCast;
 
 use super::{use_filter_from_query, use_page_title};
 use crate::api::{ProgrammeData, ProgrammeResource};
@@ -77,10 +82,89 @@ fn OpeningNotice(data: Arc<ProgrammeData>) -> impl IntoView {
 
 fn count_text(matching: usize, total: usize, filtered: bool) -> String {
     let noun = |n: usize| if n == 1 { "aktivitet" } else { "aktiviteter" };
+    let (matching_text, total_text) = (swedish_number(matching), swedish_number(total));
     if filtered {
-        format!("{matching} av {total} {} matchar dina filter.", noun(total))
+        format!(
+            "{matching_text} av {total_text} {} matchar dina filter.",
+            noun(total)
+        )
     } else {
-        format!("{total} {} i programmet.", noun(total))
+        format!("{total_text} {} i programmet.", noun(total))
+    }
+}
+
+/// "Filtrera", and how many filters are chosen: "Filtrera (2 valda)".
+fn fold_text(filter: &ProgrammeFilter) -> String {
+    // A kommun implies its län: one choice, not two.
+    let chosen = filter.to_pairs().len() - usize::from(filter.municipality.is_some());
+    match chosen {
+        0 => "Filtrera".to_owned(),
+        1 => "Filtrera (1 valt)".to_owned(),
+        n => format!("Filtrera ({n} valda)"),
+    }
+}
+
+/// Where in the list a visitor was when they opened an activity: kept for
+/// the tab's life (sessionStorage), so the back link, the browser's back
+/// button and even a reload of the activity page return to the same place,
+/// with as many activities shown.
+struct Place {
+    /// The filter's query string the place belongs to.
+    query: String,
+    shown: usize,
+    /// Whole pixels: writing or reading a float would cost the WebAssembly
+    /// kilobytes of formatting code.
+    scroll_y: i32,
+    /// The activity opened, whose link gets focus again.
+    id: String,
+}
+
+const PLACE_KEY: &str = "iv.v1.plats-i-programmet";
+
+impl Place {
+    fn save(&self) {
+        if let Ok(Some(storage)) = window().session_storage() {
+            let text = format!(
+                "{}\n{}\n{}\n{}",
+                self.shown, self.scroll_y, self.id, self.query
+            );
+            let _ = storage.set_item(PLACE_KEY, &text);
+        }
+    }
+
+    /// The place kept for this filter, if any; it is used once.
+    fn take(query: &str) -> Option<Place> {
+        let storage = window().session_storage().ok().flatten()?;
+        let text = storage.get_item(PLACE_KEY).ok().flatten()?;
+        let _ = storage.remove_item(PLACE_KEY);
+        let mut lines = text.splitn(4, '\n');
+        let place = Place {
+            shown: lines.next()?.parse().ok()?,
+            scroll_y: lines.next()?.parse().ok()?,
+            id: lines.next()?.to_owned(),
+            query: lines.next().unwrap_or_default().to_owned(),
+        };
+        (place.query == query).then_some(place)
+    }
+
+    /// Scrolls back and gives focus to the activity's link, once the list is
+    /// on screen (and after the router's own scrolling and focusing).
+    fn restore(self) {
+        request_animation_frame(move || {
+            request_animation_frame(move || {
+                // Ids are the server's (letters, digits and dashes), kept
+                // by our own click: safe inside the selector's quotes.
+                let link = document()
+                    .query_selector(&format!("[data-id=\"{}\"] h3 a", self.id))
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(link) = link {
+                    let _ = link.focus();
+                }
+                window().scroll_to_with_x_and_y(0.0, f64::from(self.scroll_y));
+            });
+        });
     }
 }
 
@@ -92,7 +176,29 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
     // rebuilt (what keeps interactions fast on slow phones).
     let url_filter = use_filter_from_query();
     let filter = RwSignal::new(url_filter.get_untracked());
-    let shown = RwSignal::new(PAGE_SIZE);
+    let place = Place::take(&url_filter.with_untracked(ProgrammeFilter::to_query_string));
+    let shown = RwSignal::new(place.as_ref().map_or(PAGE_SIZE, |p| p.shown.max(PAGE_SIZE)));
+    if let Some(place) = place {
+        place.restore();
+    }
+    // Following a card's link keeps the place to come back to.
+    let keep_place = move |ev: leptos::ev::MouseEvent| {
+        let card = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .filter(|e| e.closest("a").ok().flatten().is_some())
+            .and_then(|e| e.closest(".activity-card").ok().flatten());
+        if let Some(id) = card.and_then(|c| c.get_attribute("data-id")) {
+            Place {
+                query: url_filter.with_untracked(ProgrammeFilter::to_query_string),
+                shown: shown.get_untracked(),
+                scroll_y: window().scroll_y().unwrap_or(0.0) as i32,
+                id,
+            }
+            .save();
+        }
+    };
+    let folded = RwSignal::new(true);
     Effect::new(move |_| {
         let next = url_filter.get();
         request_animation_frame(move || {
@@ -211,7 +317,7 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
                         // The button moves down; focus goes to the first new card.
                         focus_later(".activity-card__title a", first_new as u32);
                     }>
-                    {format!("Visa fler aktiviteter ({remaining} till)")}
+                    {format!("Visa fler aktiviteter ({} till)", swedish_number(remaining))}
                 </button>
             }
         })
@@ -220,8 +326,21 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
     view! {
         <div class="page page--programme">
             <h1>{edition.name.clone()}</h1>
-            <p class="lead">{format_date_range(edition.starts_on, edition.ends_on)}" · hela Sverige, fysiskt och digitalt"</p>
-            <FilterBar filter=url_filter days=days on_change=on_change />
+            <p class="lead">
+                {format_date_range(edition.starts_on, edition.ends_on)}
+                <span class="lead__more">" · hela Sverige, på plats och digitalt"</span>
+                " · "
+                // Another app (om.html): an ordinary page load.
+                <a href="/statistik" rel="external">"Programmet i siffror"</a>
+            </p>
+            // On a phone the filters fold away behind one button, so the
+            // first activities are on the first screen.
+            <button type="button" class="button button--secondary filters-toggle"
+                aria-controls="filter-panel" aria-expanded=move || (!folded.get()).to_string()
+                on:click=move |_| folded.update(|f| *f = !*f)>
+                {move || url_filter.with(fold_text)}
+            </button>
+            <FilterBar filter=url_filter days=days.clone() on_change=on_change folded=folded />
             <div class="results-bar">
                 <p class="result-count" role="status" aria-live="polite" aria-atomic="true">
                     {move || count_text(matches.with(Vec::len), total, !filter.with(ProgrammeFilter::is_empty))}
@@ -233,17 +352,80 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
                 })}
             </div>
             <CalendarExport filter=url_filter />
+            <DayLinks days=days data=Arc::clone(&data) matches=matches shown=shown />
             // Busy while the list has not caught up with the filters yet.
-            <div class="programme" aria-busy=move || (url_filter.with(|u| filter.with(|f| u != f))).to_string()>
+            <div class="programme" on:click=keep_place
+                aria-busy=move || (url_filter.with(|u| filter.with(|f| u != f))).to_string()>
                 {empty}{list}{show_more}
             </div>
         </div>
     }
 }
 
+/// A row of links to the days of the week ("mån 11" … "fre 15"): each jumps
+/// to its day in the list, showing more of the list first when the day is
+/// further down than what is shown (a day without activities in the result
+/// has nowhere to go). Written as one piece of HTML with one handler: a
+/// component per link would cost the WebAssembly kilobytes.
+#[component]
+fn DayLinks(
+    days: Vec<chrono::NaiveDate>,
+    data: Arc<ProgrammeData>,
+    matches: Memo<Vec<usize>>,
+    shown: RwSignal<usize>,
+) -> impl IntoView {
+    let links: String = days
+        .iter()
+        .map(|day| {
+            format!(
+                "<li><a href=\"#dag-{day}\"><span aria-hidden=\"true\">{}</span>\
+                 <span class=\"visually-hidden\">{}</span></a></li>",
+                format_day_short(*day),
+                capitalize_first(&format_day(*day))
+            )
+        })
+        .collect();
+    let jump = move |ev: leptos::ev::MouseEvent| {
+        let href = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a").ok().flatten())
+            .and_then(|a| a.get_attribute("href"));
+        let Some(day) = href.and_then(|h| h.strip_prefix("#dag-").and_then(parse_date)) else {
+            return;
+        };
+        ev.prevent_default();
+        let activities = data.programme.activities();
+        let position = matches.with_untracked(|m| {
+            m.iter()
+                .position(|&i| to_stockholm(&activities[i].starts_at).date_naive() == day)
+        });
+        let Some(position) = position else { return };
+        if position >= shown.get_untracked() {
+            shown.set(position + PAGE_SIZE);
+        }
+        request_animation_frame(move || {
+            let heading = document()
+                .get_element_by_id(&format!("dag-{day}"))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(heading) = heading {
+                let _ = heading.set_attribute("tabindex", "-1");
+                let _ = heading.focus();
+                heading.scroll_into_view();
+            }
+        });
+    };
+    view! {
+        <nav class="day-links" aria-label="Hoppa till dag" on:click=jump>
+            <ul inner_html=links></ul>
+        </nav>
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::count_text;
+    use super::{count_text, fold_text};
+    use programme::ProgrammeFilter;
 
     #[test]
     fn the_count_says_how_many_match_of_how_many() {
@@ -253,6 +435,22 @@ mod tests {
             "3 av 180 aktiviteter matchar dina filter."
         );
         assert_eq!(count_text(1, 1, false), "1 aktivitet i programmet.");
+        assert_eq!(
+            count_text(10_000, 10_000, false),
+            "10\u{a0}000 aktiviteter i programmet."
+        );
+    }
+
+    #[test]
+    fn the_fold_says_how_many_filters_are_chosen() {
+        assert_eq!(fold_text(&ProgrammeFilter::default()), "Filtrera");
+        let mut filter = ProgrammeFilter::default();
+        filter.set("format", "digital").unwrap();
+        assert_eq!(fold_text(&filter), "Filtrera (1 valt)");
+        filter.set("municipality", "0180").unwrap();
+        filter.set("region", "01").unwrap();
+        filter.set("q", "ai").unwrap();
+        assert_eq!(fold_text(&filter), "Filtrera (3 valda)");
     }
 }
 
