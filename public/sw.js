@@ -3,8 +3,9 @@
 // has opened the site once can open it again without a network, go on with a
 // draft and queue it for sending.
 //
-// Of the API it keeps only the public programme's two read-only answers,
-// `GET /api/edition` and `GET /api/activities` (unfiltered, as the app asks):
+// Of the API it keeps only the public programme's read-only answers,
+// `GET /api/edition`, `GET /api/activities` (unfiltered, as the app asks) and
+// `GET /api/stats` (for Programmet i siffror):
 // network first, and the last good copy when the server cannot be reached,
 // marked with `X-Offline-Copy: 1` so that the app can say when it was fetched
 // (its `Date`). One place decides what the site is offline, for the app's
@@ -15,7 +16,7 @@
 const CACHE = "innovationsveckan-app-v1";
 const DATA_CACHE = "innovationsveckan-data-v1";
 // The public answers kept for reading offline.
-const DATA = ["/api/edition", "/api/activities"];
+const DATA = ["/api/edition", "/api/activities", "/api/stats"];
 // The page of each app, under the path that serves it.
 const PAGES = ["/", "/anmal", "/mitt-program", "/om"];
 // The information app's pages, as `programme::INFO_PATHS` lists them.

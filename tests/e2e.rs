@@ -545,8 +545,9 @@ async fn the_programme_works_with_the_keyboard_alone() {
             // Arrow keys choose in a drop-down without opening it.
             tab_to(&c, "select#filter-format", 5).await;
             press(&c, Key::Down).await;
+            // The first format in the list: På plats.
             wait_for_query(&c, "the format chosen by keyboard in the URL", |q| {
-                q.contains("format=digital")
+                q.contains("format=physical")
             })
             .await;
             let n = shown_count(&c).await.unwrap();
@@ -572,19 +573,26 @@ async fn the_programme_works_with_the_keyboard_alone() {
             tab_to(&c, "a# Lägg urvalet i din kalender", 40).await;
             tab_to(&c, "a# Prenumerera på urvalet", 2).await;
             // Past the day links, to the first activity's title.
+            let mut on_a_card = false;
             for _ in 0..10 {
                 press(&c, Key::Tab).await;
-                let on_a_card = c
+                let here = c
                     .execute(
                         "return !!document.activeElement.closest('article.activity-card h3')",
                         vec![],
                     )
                     .await
                     .unwrap();
-                if on_a_card == json!(true) {
+                if here == json!(true) {
+                    on_a_card = true;
                     break;
                 }
             }
+            assert!(
+                on_a_card,
+                "Tab never reached an activity: {}",
+                focused(&c).await
+            );
             let title = focused(&c).await;
             assert!(title.starts_with("a#"), "{title}");
             press(&c, Key::Enter).await;
@@ -1041,7 +1049,13 @@ async fn the_day_links_jump_to_a_day_further_down_than_shown() {
         |c, base| async move {
             open_programme(&c, &base).await;
             let links = c.find_all(Locator::Css(".day-links a")).await.unwrap();
-            assert!(links.len() >= 2, "links to the days with activities");
+            let edition: serde_json::Value =
+                serde_json::from_str(&fetch_text(&c, "/api/edition").await).unwrap();
+            let day = |key: &str| {
+                programme::time::parse_date(edition[key].as_str().unwrap()).unwrap()
+            };
+            let days = (day("ends_on") - day("starts_on")).num_days() + 1;
+            assert_eq!(links.len() as i64, days, "a link for each day of the week");
             // The last day with activities: beyond the first page of the list.
             let last = links.last().unwrap();
             let target = last.attr("href").await.unwrap().unwrap();
@@ -1279,7 +1293,7 @@ async fn the_about_pages_and_open_data_are_reached_from_every_app_with_the_keybo
             wait_for_heading(&c, "the about page", "Om Innovationsveckan").await;
             wait_for_text(&c, "main", "SKR").await;
             // The edition's own dates, from the server.
-            wait_for_text(&c, "main", "Programmet öppnar för allmänheten").await;
+            wait_for_text(&c, "main", " pågår ").await;
             assert_accessible(&c, "the about page").await;
             tab_to(&c, "a# Så anmäler du en aktivitet", 40).await;
             press(&c, fantoccini::key::Key::Enter).await;
@@ -1295,6 +1309,16 @@ async fn the_about_pages_and_open_data_are_reached_from_every_app_with_the_keybo
             wait_for_heading(&c, "open data", "Öppna data").await;
             wait_for_text(&c, "main", "CC0").await;
             assert_accessible(&c, "open data").await;
+            // Its links to the data are ordinary links out of the app.
+            c.find(Locator::Css("a[href$='/api/stats']"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_for_text(&c, "body", "\"total\":").await;
+            c.back().await.unwrap();
+            wait_for_heading(&c, "open data again", "Öppna data").await;
             // Its example addresses answer.
             // (The browser's text decoding drops the BOM; the server's tests
             // check it.)

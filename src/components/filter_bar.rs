@@ -59,20 +59,10 @@ pub fn FilterBar(
         .iter()
         .map(|day| (day.to_string(), capitalize_first(&format_day(*day))))
         .collect();
-    let format_options = vec![
-        (
-            ActivityFormat::Digital.key().to_owned(),
-            ActivityFormat::Digital.label().to_owned(),
-        ),
-        (
-            ActivityFormat::Physical.key().to_owned(),
-            ActivityFormat::Physical.label().to_owned(),
-        ),
-        (
-            ActivityFormat::Hybrid.key().to_owned(),
-            ActivityFormat::Hybrid.label().to_owned(),
-        ),
-    ];
+    let format_options: Vec<(String, String)> = ActivityFormat::ALL
+        .iter()
+        .map(|f| (f.key().to_owned(), f.label().to_owned()))
+        .collect();
     let region_options: Vec<(String, String)> = regions::counties()
         .iter()
         .map(|c| (c.code.to_owned(), c.name.to_owned()))

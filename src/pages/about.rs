@@ -9,19 +9,26 @@ use crate::api::EditionResource;
 use crate::components::AppLink;
 
 /// "Innovationsveckan 2027 pågår 11–15 januari 2027. Programmet öppnar för
-/// allmänheten måndag 7 december 2026.", once the edition is known.
+/// allmänheten måndag 7 december 2026." (or "öppnade", once it has), once
+/// the edition is known.
 #[component]
 fn ThisYear() -> impl IntoView {
     let edition = EditionResource::use_context();
     move || {
         edition.get().and_then(Result::ok).map(|edition| {
+            let today = programme::time::today_in_stockholm(chrono::Utc::now());
+            let opens = format_day_with_year(edition.programme_opens_on);
+            let when = if edition.programme_is_open(today) {
+                format!("Programmet öppnade för allmänheten {opens}.")
+            } else {
+                format!("Programmet öppnar för allmänheten {opens}.")
+            };
             view! {
                 <p>
                     {format!(
-                        "{} pågår {}. Programmet öppnar för allmänheten {}.",
+                        "{} pågår {}. {when}",
                         edition.name,
-                        format_date_range(edition.starts_on, edition.ends_on),
-                        format_day_with_year(edition.programme_opens_on)
+                        format_date_range(edition.starts_on, edition.ends_on)
                     )}
                 </p>
             }
@@ -44,8 +51,8 @@ pub fn AboutPage() -> impl IntoView {
             <h2>"En gemensam plattform"</h2>
             <p>
                 "Under veckan visar kommuner, regioner, myndigheter och deras samarbetspartner hur "
-                "de förnyar sitt arbete. De delar med sig av det som fungerar, berättar om det som "
-                "inte gjorde det och lär av varandra."
+                "de förnyar sitt arbete. De berättar om det som fungerar och om det som inte "
+                "fungerade, och de lär av varandra."
             </p>
             <p>
                 "Veckan är lokal och nationell på en gång. Varje aktivitet äger rum där arrangören "
@@ -66,21 +73,21 @@ pub fn AboutPage() -> impl IntoView {
                     "Arrangören ansvarar för innehållet, för kontakten med deltagarna och för lokalen "
                     "eller den digitala kanalen."
                 </li>
-                <li>"Det är gratis att vara med, och du kan anmäla en aktivitet ända tills den äger rum."</li>
+                <li>"Det är gratis att vara med, och du kan anmäla en aktivitet ända fram till att den börjar."</li>
             </ul>
             <p><AppLink href="/om/anmala">"Så anmäler du en aktivitet"</AppLink></p>
 
             <h2>"Vilka står bakom?"</h2>
             <p>
-                "Innovationsveckan togs initiativ till av Sveriges Kommuner och Regioner (SKR), "
-                "Vinnova, Upphandlingsmyndigheten och Myndigheten för digital förvaltning (DIGG). "
-                "De berättar om veckan och sprider programmet i sina kanaler."
+                "Sveriges Kommuner och Regioner (SKR), Vinnova, Upphandlingsmyndigheten och "
+                "Myndigheten för digital förvaltning (DIGG) tog initiativ till Innovationsveckan och "
+                "driver den. De berättar om veckan och sprider programmet i sina kanaler."
             </p>
 
             <h2>"Hur stor är veckan?"</h2>
             <p>
-                "Ett av de första åren hade programmet 120 aktiviteter, och en tredjedel av dem var "
-                "digitala. Hur det ser ut i år visar "
+                "Redan under ett av de första åren hade programmet 120 aktiviteter, och en tredjedel "
+                "av dem var digitala. Hur det ser ut i år visar "
                 <AppLink href="/statistik">"Programmet i siffror"</AppLink>
                 "."
             </p>
@@ -88,7 +95,7 @@ pub fn AboutPage() -> impl IntoView {
             <h2>"När syns programmet?"</h2>
             <p>
                 "Arrangörerna kan anmäla sina aktiviteter i god tid. Programmet öppnar för allmänheten "
-                "ett bestämt datum, och från den dagen kan alla se och söka i det."
+                "på ett bestämt datum, och från den dagen kan alla se och söka i det."
             </p>
             <ThisYear />
             <p><AppLink href="/">"Till programmet"</AppLink></p>
@@ -104,15 +111,16 @@ pub fn HowToTakePartPage() -> impl IntoView {
         <div class="page page--text">
             <h1>"Så anmäler du en aktivitet"</h1>
             <p class="lead">
-                "Det kostar ingenting att anmäla en aktivitet, och du kan göra det ända tills "
-                "aktiviteten äger rum."
+                "Det kostar ingenting att anmäla en aktivitet, och du kan göra det ända fram till "
+                "att aktiviteten börjar. Anmäl gärna i god tid, så hinner redaktionen läsa anmälan "
+                "och fler hittar aktiviteten."
             </p>
 
             <h2>"Vem kan anmäla?"</h2>
             <p>
                 "Alla organisationer kan anmäla en aktivitet, men minst en arrangör eller medverkande "
                 "ska komma från offentlig sektor: en kommun, en region, en statlig myndighet eller en "
-                "annan offentlig organisation. Företag, akademi och civilsamhälle är välkomna som "
+                "annan offentlig organisation. Företag, akademin och civilsamhället är välkomna som "
                 "medarrangörer."
             </p>
 
@@ -130,21 +138,21 @@ pub fn HowToTakePartPage() -> impl IntoView {
             <ol>
                 <li>
                     "Välj "<AppLink href="/anmal">"Anmäl aktivitet"</AppLink>" och fyll i formuläret "
-                    "steg för steg. Det du skriver sparas i din webbläsare medan du skriver, så du kan "
-                    "ta en paus och fortsätta senare, även utan internetanslutning."
+                    "steg för steg. Det du fyller i sparas efter hand i din webbläsare, så du kan ta "
+                    "en paus och fortsätta senare, även utan internetanslutning."
                 </li>
                 <li>
                     "Läs igenom sammanfattningen och skicka. Saknar du anslutning just då skickas "
-                    "anmälan av sig själv när anslutningen är tillbaka."
+                    "anmälan automatiskt när anslutningen är tillbaka."
                 </li>
                 <li>
                     "Du får ett e-postmeddelande med en personlig länk. Med den kan du ändra eller "
-                    "ställa in aktiviteten. Spara länken: den är din nyckel, och vi kan inte skicka "
-                    "den till någon annan."
+                    "ställa in aktiviteten. Spara länken och dela den inte: den som har länken kan "
+                    "ändra aktiviteten."
                 </li>
                 <li>
                     "Redaktionen läser anmälan. När den är godkänd syns aktiviteten i programmet och "
-                    "du får besked med e-post. Behöver något ändras får du veta vad och varför."
+                    "du får besked via e-post. Behöver något ändras får du veta vad och varför."
                 </li>
             </ol>
             <p>
@@ -155,7 +163,7 @@ pub fn HowToTakePartPage() -> impl IntoView {
             <h2>"Ditt ansvar som arrangör"</h2>
             <ul>
                 <li>"innehållet i aktiviteten och att uppgifterna i programmet stämmer"</li>
-                <li>"kontakten med deltagarna: anmälan, påminnelser och besked om något ändras"</li>
+                <li>"kontakten med deltagarna: deltagaranmälan, påminnelser och besked om något ändras"</li>
                 <li>"lokalen eller den digitala kanalen, och att den är tillgänglig för alla"</li>
             </ul>
             <p>

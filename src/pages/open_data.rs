@@ -23,7 +23,8 @@ const SOURCES: [Source; 8] = [
     Source {
         what: "Ett urval (JSON)",
         path: "/api/activities?region=12&format=digital",
-        note: "Samma filter som i programmet: ett urval på skärmen har samma fråga i adressen.",
+        note: "Samma filter som i programmet. Har du valt filter i programmet står de i adressen: \
+               byt ut / mot /api/activities så får du samma urval som data.",
     },
     Source {
         what: "En aktivitet (JSON)",
@@ -39,8 +40,9 @@ const SOURCES: [Source; 8] = [
     Source {
         what: "Kalkylblad (CSV)",
         path: "/api/activities.csv?region=01",
-        note: "Semikolon mellan fälten och UTF-8 med BOM: så öppnar Excel med svenska inställningar \
-               filen rätt direkt, med å, ä och ö. Kommatecken skulle krocka med decimaltecknet.",
+        note: "Semikolon mellan fälten och UTF-8 med BOM, så att Excel med svenska inställningar \
+               öppnar filen rätt direkt, med å, ä och ö. Med svenska inställningar är kommatecknet \
+               decimaltecken, och därför väntar sig Excel semikolon.",
     },
     Source {
         what: "Programmet i siffror (JSON)",
@@ -73,7 +75,8 @@ pub fn OpenDataPage() -> impl IntoView {
                 view! { <code>{url}</code> }.into_any()
             } else {
                 let href = url.clone();
-                view! { <a href=href><code>{url}</code></a> }.into_any()
+                // Not a page of this app: the router must leave it alone.
+                view! { <a href=href rel="external"><code>{url}</code></a> }.into_any()
             };
             view! {
                 <li>
@@ -113,13 +116,13 @@ pub fn OpenDataPage() -> impl IntoView {
 
             <h2>"Licens"</h2>
             <p>
-                "Programmets uppgifter får användas fritt, av vem som helst och till vad som helst, "
-                "enligt CC0 1.0 (ingen upphovsrätt förbehållen). Ange gärna Innovationsveckan som källa."
+                "Uppgifterna om aktiviteterna får användas fritt, av vem som helst, enligt CC0 1.0 "
+                "(ingen upphovsrätt förbehållen). Ange gärna Innovationsveckan som källa."
             </p>
             <p>
-                "Varje aktivitet har en kontaktperson. Namn, e-postadress och telefonnummer är "
-                "personuppgifter: använd dem bara för att kontakta arrangören om aktiviteten, aldrig "
-                "för utskick eller register."
+                "Undantaget är kontaktpersonerna. Deras namn, e-postadresser och telefonnummer är "
+                "personuppgifter och omfattas inte av CC0. Använd dem bara för att kontakta arrangören "
+                "om aktiviteten, aldrig för utskick eller register."
             </p>
 
             <h2>"Det här finns"</h2>
@@ -133,7 +136,7 @@ pub fn OpenDataPage() -> impl IntoView {
             </p>
             <dl class="parameters">
                 <dt><code>"q"</code></dt>
-                <dd>"fritext, som sökrutan: titel, sammanfattning, arrangör och ort"</dd>
+                <dd>"fritext, som sökrutan: titel, sammanfattning, arrangörer och plats"</dd>
                 <dt><code>"day"</code></dt>
                 <dd>"en dag, ÅÅÅÅ-MM-DD"</dd>
                 <dt><code>"format"</code></dt>

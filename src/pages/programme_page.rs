@@ -3,12 +3,12 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use programme::ProgrammeFilter;
 use programme::stats::swedish_number;
 use programme::time::{
     capitalize_first, format_date_range, format_day, format_day_short, format_day_with_year,
-    parse_date, to_stockholm,
+    parse_date,
 };
+use programme::{ProgrammeFilter, activities_in_words};
 use wasm_bindgen::JsCast;
 
 use super::{use_filter_from_query, use_page_title};
@@ -81,15 +81,14 @@ fn OpeningNotice(data: Arc<ProgrammeData>) -> impl IntoView {
 }
 
 fn count_text(matching: usize, total: usize, filtered: bool) -> String {
-    let noun = |n: usize| if n == 1 { "aktivitet" } else { "aktiviteter" };
-    let (matching_text, total_text) = (swedish_number(matching), swedish_number(total));
     if filtered {
         format!(
-            "{matching_text} av {total_text} {} matchar dina filter.",
-            noun(total)
+            "{} av {} matchar dina filter.",
+            swedish_number(matching),
+            activities_in_words(total)
         )
     } else {
-        format!("{total_text} {} i programmet.", noun(total))
+        format!("{} i programmet.", activities_in_words(total))
     }
 }
 
@@ -104,47 +103,34 @@ fn fold_text(filter: &ProgrammeFilter) -> String {
     }
 }
 
-/// Where in the list a visitor was when they opened an activity: kept for
-/// the tab's life (sessionStorage), so the back link, the browser's back
-/// button and even a reload of the activity page return to the same place,
-/// with as many activities shown.
+/// Where in the list a visitor was when they opened an activity: kept in
+/// the app's memory while it runs, so the back link and the browser's back
+/// button return to the same place, with as many activities shown. (Kept in
+/// memory rather than in sessionStorage: writing and reading it as text
+/// would cost the programme's first load a kilobyte.)
 struct Place {
     /// The filter's query string the place belongs to.
     query: String,
     shown: usize,
-    /// Whole pixels: writing or reading a float would cost the WebAssembly
-    /// kilobytes of formatting code.
-    scroll_y: i32,
+    scroll_y: f64,
     /// The activity opened, whose link gets focus again.
     id: String,
 }
 
-const PLACE_KEY: &str = "iv.v1.plats-i-programmet";
+thread_local! {
+    static PLACE: std::cell::RefCell<Option<Place>> = const { std::cell::RefCell::new(None) };
+}
 
 impl Place {
-    fn save(&self) {
-        if let Ok(Some(storage)) = window().session_storage() {
-            let text = format!(
-                "{}\n{}\n{}\n{}",
-                self.shown, self.scroll_y, self.id, self.query
-            );
-            let _ = storage.set_item(PLACE_KEY, &text);
-        }
+    fn save(self) {
+        PLACE.with(|place| *place.borrow_mut() = Some(self));
     }
 
     /// The place kept for this filter, if any; it is used once.
     fn take(query: &str) -> Option<Place> {
-        let storage = window().session_storage().ok().flatten()?;
-        let text = storage.get_item(PLACE_KEY).ok().flatten()?;
-        let _ = storage.remove_item(PLACE_KEY);
-        let mut lines = text.splitn(4, '\n');
-        let place = Place {
-            shown: lines.next()?.parse().ok()?,
-            scroll_y: lines.next()?.parse().ok()?,
-            id: lines.next()?.to_owned(),
-            query: lines.next().unwrap_or_default().to_owned(),
-        };
-        (place.query == query).then_some(place)
+        PLACE
+            .with(|place| place.borrow_mut().take())
+            .filter(|place| place.query == query)
     }
 
     /// Scrolls back and gives focus to the activity's link, once the list is
@@ -162,7 +148,7 @@ impl Place {
                 if let Some(link) = link {
                     let _ = link.focus();
                 }
-                window().scroll_to_with_x_and_y(0.0, f64::from(self.scroll_y));
+                window().scroll_to_with_x_and_y(0.0, self.scroll_y);
             });
         });
     }
@@ -182,7 +168,12 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
         place.restore();
     }
     // Following a card's link keeps the place to come back to.
+    let folded = RwSignal::new(true);
     let keep_place = move |ev: leptos::ev::MouseEvent| {
+        // A link opened in another tab or window leaves this page as it is.
+        if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() || ev.button() != 0 {
+            return;
+        }
         let card = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -192,13 +183,12 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
             Place {
                 query: url_filter.with_untracked(ProgrammeFilter::to_query_string),
                 shown: shown.get_untracked(),
-                scroll_y: window().scroll_y().unwrap_or(0.0) as i32,
+                scroll_y: window().scroll_y().unwrap_or(0.0),
                 id,
             }
             .save();
         }
     };
-    let folded = RwSignal::new(true);
     Effect::new(move |_| {
         let next = url_filter.get();
         request_animation_frame(move || {
@@ -235,6 +225,8 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
     // where a visitor starts again, instead of being lost.
     let clear = Callback::new(move |()| {
         go(ProgrammeFilter::default(), false);
+        // On a phone the search field may be folded away: unfold it first.
+        folded.set(false);
         focus_later("#filter-sok", 0);
     });
 
@@ -364,9 +356,8 @@ fn ProgrammeView(data: Arc<ProgrammeData>) -> impl IntoView {
 
 /// A row of links to the days of the week ("mån 11" … "fre 15"): each jumps
 /// to its day in the list, showing more of the list first when the day is
-/// further down than what is shown (a day without activities in the result
-/// has nowhere to go). Written as one piece of HTML with one handler: a
-/// component per link would cost the WebAssembly kilobytes.
+/// further down than what is shown. Written as one piece of HTML with one
+/// handler: a component per link would cost the WebAssembly kilobytes.
 #[component]
 fn DayLinks(
     days: Vec<chrono::NaiveDate>,
@@ -374,14 +365,13 @@ fn DayLinks(
     matches: Memo<Vec<usize>>,
     shown: RwSignal<usize>,
 ) -> impl IntoView {
+    // The router leaves `rel="external"` links alone: the click is ours.
     let links: String = days
         .iter()
         .map(|day| {
             format!(
-                "<li><a href=\"#dag-{day}\"><span aria-hidden=\"true\">{}</span>\
-                 <span class=\"visually-hidden\">{}</span></a></li>",
-                format_day_short(*day),
-                capitalize_first(&format_day(*day))
+                "<li><a href=\"#dag-{day}\" rel=\"external\">{}</a></li>",
+                format_day_short(*day)
             )
         })
         .collect();
@@ -395,11 +385,9 @@ fn DayLinks(
             return;
         };
         ev.prevent_default();
-        let activities = data.programme.activities();
-        let position = matches.with_untracked(|m| {
-            m.iter()
-                .position(|&i| to_stockholm(&activities[i].starts_at).date_naive() == day)
-        });
+        // A day without activities in the result has nowhere to go.
+        let position =
+            matches.with_untracked(|m| m.iter().position(|&i| data.programme.day_of(i) == day));
         let Some(position) = position else { return };
         if position >= shown.get_untracked() {
             shown.set(position + PAGE_SIZE);

@@ -346,6 +346,12 @@ impl Programme {
         self.activities.iter().find(|a| a.id == id)
     }
 
+    /// The day (Stockholm time) the activity at this position starts: the
+    /// day its list groups it under.
+    pub fn day_of(&self, index: usize) -> NaiveDate {
+        self.facets[index].day
+    }
+
     fn text_of(&self, index: usize) -> &str {
         let start = index.checked_sub(1).map_or(0, |i| self.text_ends[i]);
         &self.text[start..self.text_ends[index]]

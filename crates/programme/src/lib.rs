@@ -45,6 +45,12 @@ pub fn in_words<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// "1 aktivitet", "180 aktiviteter", "10 000 aktiviteter".
+pub fn activities_in_words(n: usize) -> String {
+    let noun = if n == 1 { "aktivitet" } else { "aktiviteter" };
+    format!("{} {noun}", stats::swedish_number(n))
+}
+
 /// Whether a path of the site belongs to the registration app (`/anmal…`,
 /// `/utkast`, `/anmalan/…`) rather than the programme. The web app and the
 /// server both decide with this; public/sw.js repeats it in JavaScript.
@@ -89,6 +95,26 @@ pub fn is_admin_path(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_of_activities_are_words() {
+        assert_eq!(activities_in_words(1), "1 aktivitet");
+        assert_eq!(activities_in_words(0), "0 aktiviteter");
+        assert_eq!(activities_in_words(10_000), "10\u{a0}000 aktiviteter");
+    }
+
+    /// The service worker repeats the info app's paths in JavaScript: the
+    /// two lists must stay the same.
+    #[test]
+    fn the_service_worker_knows_the_info_pages() {
+        let sw = include_str!("../../../public/sw.js");
+        let line = sw
+            .lines()
+            .find(|l| l.starts_with("const INFO = "))
+            .expect("public/sw.js lists the info pages");
+        let listed: Vec<&str> = line.split('"').skip(1).step_by(2).collect();
+        assert_eq!(listed, INFO_PATHS);
+    }
 
     #[test]
     fn each_path_belongs_to_one_app() {

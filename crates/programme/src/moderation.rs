@@ -144,8 +144,8 @@ pub fn quick_checks(activity: &Activity, programme: &[Activity]) -> Vec<Check> {
         checks.push(Check {
             ok: false,
             text: format!(
-                "Samma titel finns redan i programmet ({same_title} {}). Kontrollera att det inte är en dubblett.",
-                if same_title == 1 { "aktivitet" } else { "aktiviteter" }
+                "Samma titel finns redan i programmet ({}). Kontrollera att det inte är en dubblett.",
+                crate::activities_in_words(same_title)
             ),
         });
     }

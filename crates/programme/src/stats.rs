@@ -59,6 +59,17 @@ impl Stats {
     /// The figures of a programme of the given edition.
     pub fn of(programme: &Programme, edition: &Edition) -> Self {
         let count = |filter: ProgrammeFilter| programme.filter_indices(&filter).len();
+        // One bar per value, counted with the filter the value's link sets.
+        let each = |values: Vec<(&str, &str)>, filter: fn(&str) -> ProgrammeFilter| {
+            values
+                .into_iter()
+                .map(|(key, label)| Count {
+                    key: key.to_owned(),
+                    label: label.to_owned(),
+                    count: count(filter(key)),
+                })
+                .collect()
+        };
         let activities = programme.activities();
         let formats = ActivityFormat::ALL
             .iter()
@@ -78,39 +89,30 @@ impl Stats {
                 }),
             })
             .collect();
-        let themes = Theme::ALL
-            .iter()
-            .map(|theme| Count {
-                key: theme.key().to_owned(),
-                label: theme.label().to_owned(),
-                count: count(ProgrammeFilter {
-                    theme: Some(*theme),
-                    ..ProgrammeFilter::default()
-                }),
-            })
-            .collect();
-        let audiences = Audience::ALL
-            .iter()
-            .map(|audience| Count {
-                key: audience.key().to_owned(),
-                label: audience.label().to_owned(),
-                count: count(ProgrammeFilter {
-                    audience: Some(*audience),
-                    ..ProgrammeFilter::default()
-                }),
-            })
-            .collect();
-        let regions = regions::counties()
-            .iter()
-            .map(|county| Count {
-                key: county.code.to_owned(),
-                label: county.name.to_owned(),
-                count: count(ProgrammeFilter {
-                    region: Some(county.code.to_owned()),
-                    ..ProgrammeFilter::default()
-                }),
-            })
-            .collect();
+        let themes = each(
+            Theme::ALL.iter().map(|t| (t.key(), t.label())).collect(),
+            |key| ProgrammeFilter {
+                theme: Theme::from_key(key),
+                ..ProgrammeFilter::default()
+            },
+        );
+        let audiences = each(
+            Audience::ALL.iter().map(|a| (a.key(), a.label())).collect(),
+            |key| ProgrammeFilter {
+                audience: Audience::from_key(key),
+                ..ProgrammeFilter::default()
+            },
+        );
+        let regions = each(
+            regions::counties()
+                .iter()
+                .map(|c| (c.code, c.name))
+                .collect(),
+            |code| ProgrammeFilter {
+                region: Some(code.to_owned()),
+                ..ProgrammeFilter::default()
+            },
+        );
         Stats {
             total: activities.len(),
             cancelled: activities.iter().filter(|a| a.is_cancelled()).count(),
@@ -218,12 +220,12 @@ mod tests {
                 stats.audiences.iter().map(|c| c.count).sum::<usize>(),
                 audience_total
             );
-            // The shares of the formats, as the page shows them.
+            // Each format alone: hybrid ones are neither of the others.
             assert_eq!(
-                stats.format_count(ActivityFormat::Digital)
-                    + stats.format_count(ActivityFormat::Physical)
-                    + stats.format_count(ActivityFormat::Hybrid),
-                stats.total
+                stats.format_count(ActivityFormat::Hybrid),
+                all.iter()
+                    .filter(|a| a.format == ActivityFormat::Hybrid)
+                    .count()
             );
         }
     }

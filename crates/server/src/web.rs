@@ -20,8 +20,9 @@ use crate::http::Precompressed;
 /// `Cache-Control` of files whose name carries their content hash.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// The apps' pages (`index.html`, `anmal.html`, `admin.html`) and their
-/// compressed forms, read once at start.
+/// The apps' pages (`index.html`, `anmal.html`, `admin.html`,
+/// `mitt-program.html`, `om.html`) and their compressed forms, read once at
+/// start.
 #[derive(Debug, Clone)]
 pub struct AppShell {
     /// The programme's page, or `None` when the app has not been built.
@@ -55,7 +56,7 @@ impl AppShell {
         }
     }
 
-    /// Both pages' HTML, for reading their inline scripts.
+    /// Every page's HTML, for reading their inline scripts.
     pub fn html(&self) -> String {
         [
             &self.programme,

@@ -7,9 +7,10 @@
 mod lan_outlines;
 
 use leptos::prelude::*;
+use programme::ProgrammeFilter;
+use programme::activities_in_words as activities;
 use programme::stats::{Count, Stats, percent, swedish_number};
 use programme::time::{capitalize_first, format_date_range, format_day};
-use programme::{ActivityFormat, ProgrammeFilter};
 
 use super::use_page_title;
 use crate::api::{self, EditionResource};
@@ -47,7 +48,7 @@ pub fn StatisticsPage() -> impl IntoView {
                 .into_any(),
                 Some(Ok(stats)) if stats.total == 0 => view! {
                     <div class="notice">
-                        <h2>"Inga aktiviteter än"</h2>
+                        <h2>"Inga aktiviteter ännu"</h2>
                         <p>"Siffrorna visas när programmet har öppnat och har aktiviteter."</p>
                     </div>
                 }
@@ -66,47 +67,44 @@ fn programme_link(param: &str, value: &str) -> String {
     AppRoute::Programme(filter).path()
 }
 
-fn activities(n: usize) -> String {
-    let noun = if n == 1 { "aktivitet" } else { "aktiviteter" };
-    format!("{} {noun}", swedish_number(n))
-}
-
 #[component]
 fn Figures(stats: Stats) -> impl IntoView {
     let total = stats.total;
-    let formats = [
-        ActivityFormat::Physical,
-        ActivityFormat::Digital,
-        ActivityFormat::Hybrid,
-    ];
     // One bar split in three, in the order of the list below it.
     let mut left = 0.0;
-    let segments = formats
+    let segments = stats
+        .formats
         .iter()
         .enumerate()
         .map(|(i, format)| {
-            let width = stats.format_count(*format) as f64 * 100.0 / total as f64;
+            let width = format.count as f64 * 100.0 / total as f64;
             let x = left;
             left += width;
             view! { <rect x=format!("{x:.2}") width=format!("{width:.2}") height="10" class=format!("share share--{i}") /> }
         })
         .collect_view();
-    let format_items = formats
-        .into_iter()
+    // Each format alone (the programme's "Digitalt" and "På plats" filters
+    // also show the activities that are both, so these are not links).
+    let format_items = stats
+        .formats
+        .iter()
         .enumerate()
         .map(|(i, format)| {
-            let n = stats.format_count(format);
             view! {
                 <li>
                     <span class=format!("swatch share--{i}") aria-hidden="true"></span>
-                    <AppLink href=programme_link("format", format.key())>{format.label()}</AppLink>
-                    {format!(": {} ({})", swedish_number(n), percent(n, total))}
+                    {format!("{}: {} ({})", format.label, swedish_number(format.count), percent(format.count, total))}
                 </li>
             }
         })
         .collect_view();
     let cancelled = (stats.cancelled > 0).then(|| {
-        view! { <p>{format!("Av dem är {} inställda.", swedish_number(stats.cancelled))}</p> }
+        let text = if stats.cancelled == 1 {
+            "Av dem är 1 inställd.".to_owned()
+        } else {
+            format!("Av dem är {} inställda.", swedish_number(stats.cancelled))
+        };
+        view! { <p>{text}</p> }
     });
     let days: Vec<(String, String, usize)> = stats
         .days
@@ -138,10 +136,11 @@ fn Figures(stats: Stats) -> impl IntoView {
         </section>
         <BarTable id="siffror-dag" heading="Per dag" column="Dag" rows=days />
         <section aria-labelledby="siffror-lan">
-            <h2 id="siffror-lan">"Var i Sverige"</h2>
+            <h2 id="siffror-lan">"Per län"</h2>
             <p>
-                "Aktiviteter på plats, per län. Välj ett län för att se dess aktiviteter i programmet. "
-                "De digitala aktiviteterna hör inte till något län."
+                "Aktiviteter som hålls på en plats, även de som också går att följa digitalt. Välj "
+                "ett län på kartan för att se dess aktiviteter i programmet. Aktiviteter som bara är "
+                "digitala hör inte till något län."
             </p>
             <LanMap regions=stats.regions.clone() />
             <LanTable regions=stats.regions />
@@ -172,8 +171,8 @@ fn BarTable(
             view! {
                 <tr>
                     <th scope="row"><AppLink href=href>{label}</AppLink></th>
-                    <td class="number">{swedish_number(count)}</td>
                     <td class="bar-cell">
+                        <span class="number">{swedish_number(count)}</span>
                         <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
                             <rect width=width height="10" />
                         </svg>
@@ -185,12 +184,11 @@ fn BarTable(
     view! {
         <section aria-labelledby=id>
             <h2 id=id>{heading}</h2>
-            <table class="figures">
+            <table class="figures" aria-labelledby=id>
                 <thead>
                     <tr>
                         <th scope="col">{column}</th>
-                        <th scope="col" class="number">"Aktiviteter"</th>
-                        <th scope="col"><span class="visually-hidden">"Stapel"</span></th>
+                        <th scope="col">"Aktiviteter"</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -271,7 +269,7 @@ fn LanMap(regions: Vec<Count>) -> impl IntoView {
         <div class="map-wrap">
             <div class="map-box" inner_html=svg></div>
             <div class="map-legend">
-                <p id="karta-forklaring">"Antal aktiviteter på plats"</p>
+                <p id="karta-forklaring">"Antal aktiviteter med en plats i länet"</p>
                 <ul aria-labelledby="karta-forklaring">{steps}</ul>
             </div>
         </div>
@@ -297,7 +295,7 @@ fn LanTable(regions: Vec<Count>) -> impl IntoView {
     view! {
         <div class="lan-table">
             <table class="figures">
-                <caption>"Aktiviteter på plats per län"</caption>
+                <caption>"Aktiviteter med en plats, per län"</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Län"</th>
