@@ -48,17 +48,18 @@ impl Precompressed {
         }
     }
 
+    /// The same document under an ETag derived elsewhere (one that can be
+    /// known before the document is made).
+    pub fn with_etag(self, etag: String) -> Self {
+        Precompressed { etag, ..self }
+    }
+
     /// The answer to a GET with these request headers.
     pub fn respond(&self, headers: &HeaderMap) -> Response {
-        let etag = HeaderValue::from_str(&self.etag).expect("an ETag is plain ASCII");
-        let common = [
-            (header::ETAG, etag),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            (header::VARY, HeaderValue::from_static("accept-encoding")),
-        ];
         if etag_matches(headers, &self.etag) {
-            return (StatusCode::NOT_MODIFIED, common).into_response();
+            return not_modified(&self.etag);
         }
+        let common = revalidated(&self.etag);
         let (body, encoding) = match (&self.brotli, &self.gzip) {
             (Some(br), _) if accepts(headers, "br") => (br.clone(), Some("br")),
             (_, Some(gz)) if accepts(headers, "gzip") => (gz.clone(), Some("gzip")),
@@ -81,6 +82,23 @@ impl Precompressed {
         }
         response
     }
+}
+
+/// The headers of every answer of a [`Precompressed`] document.
+fn revalidated(etag: &str) -> [(header::HeaderName, HeaderValue); 3] {
+    [
+        (
+            header::ETAG,
+            HeaderValue::from_str(etag).expect("an ETag is plain ASCII"),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::VARY, HeaderValue::from_static("accept-encoding")),
+    ]
+}
+
+/// 304 for a document the client has under this ETag.
+pub fn not_modified(etag: &str) -> Response {
+    (StatusCode::NOT_MODIFIED, revalidated(etag)).into_response()
 }
 
 /// Whether the request's If-None-Match names this ETag (or `*`), compared

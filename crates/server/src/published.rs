@@ -1,11 +1,20 @@
 //! The public programme of the current edition, held in memory: the list is
 //! served from here with a ready-made JSON body and ETag, and filtered requests
-//! run the domain crate's filter on it.
+//! run the domain crate's filter on it once per filter: the answer is kept,
+//! compressed, until the programme changes (a new `Published` starts empty).
 
-use programme::{Activity, Edition, Programme};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use programme::{Activity, Edition, Programme, ProgrammeFilter};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::http::Precompressed;
+
+/// How many filtered lists are kept at most; when full, the cache starts
+/// again (a crawler trying every filter cannot fill the memory).
+pub const FILTERED_KEPT: usize = 2048;
 
 /// The media type of the API's answers.
 pub const JSON: &str = "application/json";
@@ -23,6 +32,9 @@ pub struct Published {
     pub stats: Precompressed,
     /// When this programme was put together: the DTSTAMP of its calendar files.
     pub built_at: chrono::DateTime<chrono::Utc>,
+    /// The filtered lists asked for since, by their normalised filter (the
+    /// query string [`ProgrammeFilter::to_query_string`] writes).
+    filtered: Mutex<HashMap<String, Arc<Precompressed>>>,
 }
 
 /// The body of `GET /api/activities`.
@@ -47,7 +59,53 @@ impl Published {
             list,
             stats,
             built_at: chrono::Utc::now(),
+            filtered: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The ETag of a filtered list, known without making the list: derived
+    /// from the whole list's (which follows the content) and the normalised
+    /// filter, so every server gives the same for the same programme.
+    pub fn filtered_etag(&self, key: &str) -> String {
+        let digest = Sha256::new()
+            .chain_update(self.list.etag.as_bytes())
+            .chain_update(b"\n")
+            .chain_update(key.as_bytes())
+            .finalize();
+        let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        format!("W/\"{hex}\"")
+    }
+
+    /// The filtered list of `filter` (whose normalised form is `key`), from
+    /// the cache or made now and kept. Making it filters, serialises and
+    /// compresses: call it off the async runtime.
+    pub fn filtered_list(&self, key: &str, filter: &ProgrammeFilter) -> Arc<Precompressed> {
+        if let Some(kept) = self.kept(key) {
+            return kept;
+        }
+        let body = list_body(&self.programme.filter(filter));
+        let made =
+            Arc::new(Precompressed::compressed(body, JSON).with_etag(self.filtered_etag(key)));
+        let mut filtered = self.filtered.lock().unwrap_or_else(|e| e.into_inner());
+        if filtered.len() >= FILTERED_KEPT {
+            filtered.clear();
+        }
+        filtered.insert(key.to_owned(), Arc::clone(&made));
+        made
+    }
+
+    /// The filtered list kept for `key`, if it was made already.
+    pub fn kept(&self, key: &str) -> Option<Arc<Precompressed>> {
+        let filtered = self.filtered.lock().unwrap_or_else(|e| e.into_inner());
+        filtered.get(key).cloned()
+    }
+
+    /// How many filtered lists are kept (for the tests).
+    pub fn kept_count(&self) -> usize {
+        self.filtered
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
     }
 }
 

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::api::openapi::{FilterParams, PUBLIC_TAG};
 use crate::error::{ApiError, ErrorBody};
-use crate::http::Precompressed;
+use crate::http::{Precompressed, etag_matches, not_modified};
 use crate::published::{ActivityList, JSON, Published, list_body};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -116,7 +116,8 @@ async fn list_calendar(
     tag = PUBLIC_TAG,
     params(FilterParams),
     responses(
-        (status = 200, description = "A CSV file (RFC 4180, UTF-8), one activity a row; only \
+        (status = 200, description = "A CSV file (UTF-8 with a BOM, `;` between fields, quoted \
+            as RFC 4180 says), one activity a row; only \
             its header before the programme opens.", content_type = "text/csv", body = String),
         (status = 400, description = "`invalid_filter`: a filter parameter has a value the \
             API does not know.", body = ErrorBody),
@@ -167,8 +168,20 @@ async fn list_activities(
     if filter.is_empty() {
         return Ok(published.list.respond(&headers));
     }
-    let body = list_body(&published.programme.filter(&filter));
-    Ok(Precompressed::plain(body, JSON).respond(&headers))
+    // The same filter however it was written: one cache entry, one ETag.
+    let key = filter.to_query_string();
+    if etag_matches(&headers, &published.filtered_etag(&key)) {
+        return Ok(not_modified(&published.filtered_etag(&key)));
+    }
+    if let Some(kept) = published.kept(&key) {
+        return Ok(kept.respond(&headers));
+    }
+    // Filtering, serialising and compressing a long list is work for a
+    // blocking thread, not for the runtime that answers everyone else.
+    let list = tokio::task::spawn_blocking(move || published.filtered_list(&key, &filter))
+        .await
+        .map_err(|e| ApiError::Internal(format!("making a filtered list: {e}")))?;
+    Ok(list.respond(&headers))
 }
 
 /// One published activity, as JSON, or as a calendar file when the id ends
