@@ -6,6 +6,11 @@
 //! load free of the wizard's code; links between them are ordinary page loads.
 //! Build both with `scripts/build-app.sh`; the server serves `dist/`.
 
+/// Talc instead of the standard library's dlmalloc: smaller WebAssembly.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 mod admin;
 pub mod api;
 mod components;
