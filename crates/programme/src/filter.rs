@@ -283,7 +283,7 @@ impl CompiledFilter {
 
 /// Lower-cased words of a free-text query.
 fn query_words(q: Option<&str>) -> Vec<String> {
-    q.map(|q| q.split_whitespace().map(str::to_lowercase).collect())
+    q.map(|q| q.split_whitespace().map(crate::text::lower).collect())
         .unwrap_or_default()
 }
 
@@ -424,7 +424,7 @@ fn search_text(activity: &Activity) -> String {
     if activity.format.is_online() {
         text.push_str("\ndigitalt");
     }
-    text.to_lowercase()
+    crate::text::lower(&text)
 }
 
 #[cfg(test)]

@@ -236,7 +236,7 @@ pub fn file_name(title: &str) -> String {
 /// dashes, at most 60 characters; "aktivitet" when nothing is left.
 pub fn slug(title: &str) -> String {
     let mut name = String::new();
-    for c in title.chars().flat_map(char::to_lowercase) {
+    for c in title.chars().map(crate::text::lower_char) {
         let c = match c {
             'å' | 'ä' => 'a',
             'ö' => 'o',

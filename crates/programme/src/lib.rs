@@ -23,6 +23,7 @@ pub mod regions;
 pub mod review;
 pub mod stats;
 pub mod submission;
+pub mod text;
 pub mod time;
 
 pub use draft::{Draft, DraftForm, Step};

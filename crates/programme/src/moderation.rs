@@ -114,7 +114,7 @@ pub fn quick_checks(activity: &Activity, programme: &[Activity]) -> Vec<Check> {
     let organisers = activity
         .organisers
         .iter()
-        .map(|o| format!("{} ({})", o.name, o.kind.label().to_lowercase()))
+        .map(|o| format!("{} ({})", o.name, crate::text::lower(o.kind.label())))
         .collect::<Vec<_>>()
         .join(", ");
     checks.push(Check {
@@ -135,10 +135,10 @@ pub fn quick_checks(activity: &Activity, programme: &[Activity]) -> Vec<Check> {
             format!("Länkar: {}.", links.join(", "))
         },
     });
-    let title = activity.title.trim().to_lowercase();
+    let title = crate::text::lower(activity.title.trim());
     let same_title = programme
         .iter()
-        .filter(|other| other.id != activity.id && other.title.trim().to_lowercase() == title)
+        .filter(|other| other.id != activity.id && crate::text::lower(other.title.trim()) == title)
         .count();
     if same_title > 0 {
         checks.push(Check {

@@ -43,7 +43,7 @@ impl DraftForm {
             .map(|o| {
                 let kind =
                     OrganiserKind::from_key(&o.kind).map_or("typ saknas", OrganiserKind::label);
-                format!("{} ({})", o.name.trim(), kind.to_lowercase())
+                format!("{} ({})", o.name.trim(), crate::text::lower(kind))
             })
             .collect::<Vec<_>>()
             .join(", ");

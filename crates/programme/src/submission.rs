@@ -290,10 +290,10 @@ impl Submission {
                 &organiser.name,
                 limits::NAME,
             );
-            let name = organiser.name.trim().to_lowercase();
+            let name = crate::text::lower(organiser.name.trim());
             let repeated = self.organisers[..index]
                 .iter()
-                .any(|earlier| earlier.name.trim().to_lowercase() == name);
+                .any(|earlier| crate::text::lower(earlier.name.trim()) == name);
             if repeated && !name.is_empty() {
                 errors.add(format!("organisers[{index}].name"), ErrorCode::Duplicate);
             }
@@ -512,7 +512,7 @@ pub fn error_message(field: &str, code: ErrorCode) -> String {
         ("starts_at", E::Required) => "Skriv när aktiviteten börjar, till exempel 09.00.".into(),
         ("ends_at", E::Required) => "Skriv när aktiviteten slutar, till exempel 10.30.".into(),
         ("starts_at" | "ends_at", E::InvalidTime) => {
-            format!("Skriv {} som timmar och minuter, till exempel 13.30.", what.to_lowercase())
+            format!("Skriv {} som timmar och minuter, till exempel 13.30.", crate::text::lower(what))
         }
         ("starts_at", E::AlreadyStarted) => "Aktiviteten har redan börjat. Du kan anmäla en aktivitet fram till att den börjar.".into(),
         ("ends_at", E::EndBeforeStart) => "Sluttiden måste vara efter starttiden.".into(),
@@ -523,14 +523,14 @@ pub fn error_message(field: &str, code: ErrorCode) -> String {
         ("format", E::Required) => {
             "Välj om aktiviteten är på plats, digital eller både och.".into()
         }
-        ("venue" | "online", E::Required) => format!("Fyll i {}.", what.to_lowercase()),
+        ("venue" | "online", E::Required) => format!("Fyll i {}.", crate::text::lower(what)),
         ("venue" | "online", E::NotApplicable) => format!(
             "Ta bort {}: den passar inte med aktivitetens form.",
-            what.to_lowercase()
+            crate::text::lower(what)
         ),
         ("venue.municipality_code", E::Required) => "Välj vilken kommun aktiviteten är i.".into(),
         ("consent", E::Required) => "Du behöver godkänna att aktiviteten publiceras.".into(),
-        (_, E::Required) => format!("Fyll i {}.", what.to_lowercase()),
+        (_, E::Required) => format!("Fyll i {}.", crate::text::lower(what)),
         (_, E::TooLong) => format!("{what} får vara högst {} tecken.", max_length(field)),
         (_, E::TooMany) => format!("{what}: för många."),
         (_, E::InvalidEmail) => "Skriv e-postadressen i formatet namn@exempel.se.".into(),
@@ -548,7 +548,7 @@ pub fn error_message(field: &str, code: ErrorCode) -> String {
         (_, E::EndBeforeStart) => "Sluttiden måste vara efter starttiden.".into(),
         (_, E::TooLongDuration) => "Aktiviteten är för lång.".into(),
         (_, E::NotApplicable) => format!("{what} passar inte här."),
-        (_, E::Invalid) => format!("Kontrollera {}.", what.to_lowercase()),
+        (_, E::Invalid) => format!("Kontrollera {}.", crate::text::lower(what)),
     }
 }
 

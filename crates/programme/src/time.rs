@@ -221,7 +221,9 @@ pub fn format_day_short(date: NaiveDate) -> String {
 pub fn capitalize_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
+        Some(first) => std::iter::once(crate::text::upper_char(first))
+            .chain(chars)
+            .collect(),
         None => String::new(),
     }
 }
