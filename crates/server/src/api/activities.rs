@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::api::openapi::{FilterParams, PUBLIC_TAG};
+use crate::api::openapi::{FilterParams, InvalidFilter, PUBLIC_TAG};
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{Precompressed, etag_matches, not_modified};
 use crate::published::{ActivityList, JSON, Published, list_body};
@@ -80,8 +80,7 @@ fn file_stem(published: &Published) -> String {
         (status = 200, description = "An iCalendar file (RFC 5545) of the activities, one \
             VEVENT each; empty before the programme opens.",
             content_type = "text/calendar", body = String),
-        (status = 400, description = "`invalid_filter`: a filter parameter has a value the \
-            API does not know.", body = ErrorBody),
+        InvalidFilter,
     )
 )]
 async fn list_calendar(
@@ -119,8 +118,7 @@ async fn list_calendar(
         (status = 200, description = "A CSV file (UTF-8 with a BOM, `;` between fields, quoted \
             as RFC 4180 says), one activity a row; only \
             its header before the programme opens.", content_type = "text/csv", body = String),
-        (status = 400, description = "`invalid_filter`: a filter parameter has a value the \
-            API does not know.", body = ErrorBody),
+        InvalidFilter,
     )
 )]
 async fn list_csv(
@@ -151,8 +149,7 @@ async fn list_csv(
         (status = 200, description = "The activities, with an ETag.", body = ActivityList,
             headers(("ETag" = String, description = "The version of this list."))),
         (status = 304, description = "Unchanged since the ETag in `If-None-Match`."),
-        (status = 400, description = "`invalid_filter`: a filter parameter has a value the \
-            API does not know.", body = ErrorBody),
+        InvalidFilter,
     )
 )]
 async fn list_activities(
@@ -170,8 +167,9 @@ async fn list_activities(
     }
     // The same filter however it was written: one cache entry, one ETag.
     let key = filter.to_query_string();
-    if etag_matches(&headers, &published.filtered_etag(&key)) {
-        return Ok(not_modified(&published.filtered_etag(&key)));
+    let etag = published.filtered_etag(&key);
+    if etag_matches(&headers, &etag) {
+        return Ok(not_modified(&etag));
     }
     if let Some(kept) = published.kept(&key) {
         return Ok(kept.respond(&headers));

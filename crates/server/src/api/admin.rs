@@ -23,7 +23,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::api::auth::Admin;
 use crate::api::body::{body_bytes, parse_json, require_json};
-use crate::api::openapi::OPERATORS_TAG;
+use crate::api::openapi::{AdminRefusals, OPERATORS_TAG};
 use crate::api::organiser::judged;
 use crate::changes::Context;
 use crate::error::{ApiError, ErrorBody};
@@ -137,12 +137,7 @@ fn no_such_activity() -> ApiError {
         (status = 200, description = "The activities; never cached.", body = AdminList),
         (status = 400, description = "`invalid_filter`: an unknown `status` or `order`.",
             body = ErrorBody),
-        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
-            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
-        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
-            lately.", body = ErrorBody, headers(("Retry-After" = u64,
-            description = "Seconds to wait."))),
-        (status = 500, description = "`internal`.", body = ErrorBody),
+        AdminRefusals,
     )
 )]
 async fn list_activities(
@@ -196,12 +191,7 @@ async fn list_activities(
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "How many of each status.", body = StatusCounts),
-        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
-            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
-        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
-            lately.", body = ErrorBody, headers(("Retry-After" = u64,
-            description = "Seconds to wait."))),
-        (status = 500, description = "`internal`.", body = ErrorBody),
+        AdminRefusals,
     )
 )]
 async fn get_counts(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
@@ -225,12 +215,7 @@ async fn get_counts(_: Admin, State(state): State<AppState>) -> Result<Response,
         (status = 200, description = "The activity as it is now.", body = AdminActivity),
         (status = 404, description = "`not_found`: no activity has this id.", body = ErrorBody),
         (status = 409, description = "`activity_cancelled`, `activity_started` or `other_edition`.", body = ErrorBody),
-        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
-            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
-        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
-            lately.", body = ErrorBody, headers(("Retry-After" = u64,
-            description = "Seconds to wait."))),
-        (status = 500, description = "`internal`.", body = ErrorBody),
+        AdminRefusals,
     )
 )]
 async fn approve_activity(
@@ -295,12 +280,7 @@ async fn approve_activity(
             `application/json`.", body = ErrorBody),
         (status = 422, description = "`invalid_body`, or `validation`: no reason (nor a \
             standard one), or one over 1000 characters.", body = ErrorBody),
-        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
-            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
-        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
-            lately.", body = ErrorBody, headers(("Retry-After" = u64,
-            description = "Seconds to wait."))),
-        (status = 500, description = "`internal`.", body = ErrorBody),
+        AdminRefusals,
     )
 )]
 async fn reject_activity(
@@ -362,12 +342,7 @@ async fn reject_activity(
         (status = 200, description = "The activity as it is now.", body = AdminActivity),
         (status = 404, description = "`not_found`: no activity has this id.", body = ErrorBody),
         (status = 409, description = "`not_cancelled`, `activity_started` or `other_edition`.", body = ErrorBody),
-        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
-            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
-        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
-            lately.", body = ErrorBody, headers(("Retry-After" = u64,
-            description = "Seconds to wait."))),
-        (status = 500, description = "`internal`.", body = ErrorBody),
+        AdminRefusals,
     )
 )]
 async fn restore_activity(
@@ -470,12 +445,7 @@ struct AuditList<'a> {
         (status = 200, description = "The audit; never cached.", body = AuditList),
         (status = 400, description = "`invalid_filter`: `limit` is not 1 to 1000.",
             body = ErrorBody),
-        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
-            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
-        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
-            lately.", body = ErrorBody, headers(("Retry-After" = u64,
-            description = "Seconds to wait."))),
-        (status = 500, description = "`internal`.", body = ErrorBody),
+        AdminRefusals,
     )
 )]
 async fn list_audit(
@@ -513,12 +483,7 @@ async fn list_audit(
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "The outbox; never cached.", body = MailOverview),
-        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
-            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
-        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
-            lately.", body = ErrorBody, headers(("Retry-After" = u64,
-            description = "Seconds to wait."))),
-        (status = 500, description = "`internal`.", body = ErrorBody),
+        AdminRefusals,
     )
 )]
 async fn get_mail(_: Admin, State(state): State<AppState>) -> Result<Response, ApiError> {
@@ -540,12 +505,7 @@ async fn get_mail(_: Admin, State(state): State<AppState>) -> Result<Response, A
             body = MailOverview),
         (status = 404, description = "`not_found`: no given-up message has this id.",
             body = ErrorBody),
-        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
-            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
-        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
-            lately.", body = ErrorBody, headers(("Retry-After" = u64,
-            description = "Seconds to wait."))),
-        (status = 500, description = "`internal`.", body = ErrorBody),
+        AdminRefusals,
     )
 )]
 async fn retry_mail(
@@ -579,12 +539,7 @@ struct Me<'a> {
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "Whose token it is.", body = Me),
-        (status = 401, description = "`unauthorized`: no or a wrong admin token.",
-            body = ErrorBody, headers(("WWW-Authenticate" = String, description = "`Bearer`."))),
-        (status = 429, description = "`rate_limited`: too many wrong tokens from this address \
-            lately.", body = ErrorBody, headers(("Retry-After" = u64,
-            description = "Seconds to wait."))),
-        (status = 500, description = "`internal`.", body = ErrorBody),
+        AdminRefusals,
     )
 )]
 async fn get_me(admin: Admin) -> Response {

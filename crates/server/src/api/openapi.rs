@@ -21,6 +21,7 @@ use utoipa::openapi::{
 };
 use utoipa::{IntoParams, PartialSchema};
 
+use crate::error::ErrorBody;
 use crate::http::Precompressed;
 use crate::published::JSON;
 
@@ -39,6 +40,27 @@ pub const ORGANISER_TAG: &str = "Arrangören";
 
 /// The tag of the operators' review.
 pub const OPERATORS_TAG: &str = "Administratörerna";
+
+/// What every operators' route may answer besides its own answers: a
+/// refused token, too many wrong tokens, a failure. One list, named in each
+/// route's `responses(...)`.
+#[derive(utoipa::IntoResponses)]
+pub enum AdminRefusals {
+    /// `unauthorized`: no or a wrong admin token.
+    #[response(status = 401, headers(("WWW-Authenticate" = String, description = "`Bearer`.")))]
+    Unauthorized(ErrorBody),
+    /// `rate_limited`: too many wrong tokens from this address lately.
+    #[response(status = 429, headers(("Retry-After" = u64, description = "Seconds to wait.")))]
+    RateLimited(ErrorBody),
+    /// `internal`.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+}
+
+/// `invalid_filter`: a filter parameter has a value the API does not know.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 400)]
+pub struct InvalidFilter(ErrorBody);
 
 const DESCRIPTION: &str = "\
 Innovationsveckans program som öppna data: veckan, aktiviteterna (som JSON, \
