@@ -943,8 +943,9 @@ async fn starred_activities_stay_in_mitt_program_after_a_reload_and_offline() {
         .await
         .unwrap();
         let file = downloads.path().join("mitt-program.ics");
+        // The browser makes the file before it has written it: wait for its end.
         eventually("the calendar file downloaded", || async {
-            Ok(file.exists())
+            Ok(std::fs::read_to_string(&file).is_ok_and(|t| t.ends_with("END:VCALENDAR\r\n")))
         })
         .await;
         let text = std::fs::read_to_string(&file).unwrap();

@@ -830,6 +830,27 @@ mod tests {
         assert!(e.programme_is_open(today));
     }
 
+    /// The browser test of the day links jumps to the last day, which must
+    /// lie beyond the programme's first page (20 activities): in every week,
+    /// the days before it hold far more than that.
+    #[test]
+    fn the_last_day_starts_well_after_the_first_page_in_every_week() {
+        let first = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        for week in 0..520 {
+            let edition = edition_for(first + Duration::weeks(week));
+            let all = activities(edition.starts_on, DEMO_ACTIVITY_COUNT);
+            let before_last = all
+                .iter()
+                .filter(|a| crate::time::to_stockholm(&a.starts_at).date_naive() < edition.ends_on)
+                .count();
+            assert!(
+                before_last >= 60,
+                "{before_last} before the last day of {}",
+                edition.starts_on
+            );
+        }
+    }
+
     #[test]
     fn the_demo_week_is_never_the_christmas_holidays() {
         let e = edition_for(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
