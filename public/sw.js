@@ -4,8 +4,10 @@
 // draft and queue it for sending.
 //
 // Of the API it keeps only the public programme's read-only answers,
-// `GET /api/edition`, `GET /api/activities` (unfiltered, as the app asks) and
-// `GET /api/stats` (for Programmet i siffror):
+// `GET /api/edition`, `GET /api/listing` (the programme as the app lists it),
+// `GET /api/stats` (for Programmet i siffror) and each activity's
+// `GET /api/activities/{id}` once fetched (its page, and every activity
+// starred into Mitt program):
 // network first, and the last good copy when the server cannot be reached,
 // marked with `X-Offline-Copy: 1` so that the app can say when it was fetched
 // (its `Date`). One place decides what the site is offline, for the app's
@@ -16,9 +18,14 @@
 const CACHE = "innovationsveckan-app-v1";
 const DATA_CACHE = "innovationsveckan-data-v1";
 // The public answers kept for reading offline.
-const DATA = ["/api/edition", "/api/activities", "/api/stats"];
+const DATA = ["/api/edition", "/api/listing", "/api/stats"];
+// An activity's whole record (not its calendar file).
+const ACTIVITY = /^\/api\/activities\/[^/.]+$/;
 // The page of each app, under the path that serves it.
 const PAGES = ["/", "/anmal", "/mitt-program", "/om"];
+// How many pages are kept under their own address (the server renders each
+// address's first screen): the latest ones visited.
+const PAGES_KEPT = 100;
 // The information app's pages, as `programme::INFO_PATHS` lists them.
 const INFO = ["/om", "/om/anmala", "/statistik", "/oppna-data"];
 
@@ -90,13 +97,13 @@ self.addEventListener("fetch", (event) => {
         return;
     }
     if (api) {
-        if (DATA.includes(url.pathname) && url.search === "") {
+        if ((DATA.includes(url.pathname) || ACTIVITY.test(url.pathname)) && url.search === "") {
             event.respondWith(data(event, url.pathname));
         }
         return;
     }
     if (request.mode === "navigate") {
-        event.respondWith(page(event, pageFor(url.pathname)));
+        event.respondWith(page(event, url.pathname + url.search, pageFor(url.pathname)));
     } else {
         event.respondWith(file(request));
     }
@@ -125,9 +132,15 @@ async function networkFirst(event, kept, keep) {
     return response;
 }
 
-// A page, kept under the path of its app.
-function page(event, key) {
-    return networkFirst(event, () => caches.match(key), (response) => keepPage(key, response));
+// A page, kept under its own address (its first screen is that address's)
+// and, for an app's own address, under that; offline, an address never
+// visited gets its app's page, which the app then fills in.
+function page(event, address, app) {
+    return networkFirst(
+        event,
+        async () => (await caches.match(address, { cacheName: CACHE })) || caches.match(app, { cacheName: CACHE }),
+        (response) => keepPage(address, response),
+    );
 }
 
 // A public answer, its kept copy marked as such.
@@ -152,7 +165,7 @@ async function offlineCopy(path) {
 // The build's files have their content hash in their names: a kept copy is
 // always right.
 async function file(request) {
-    const kept = await caches.match(request, { ignoreSearch: true });
+    const kept = await caches.match(request);
     if (kept) {
         return kept;
     }
@@ -201,10 +214,25 @@ async function keepPage(key, response) {
             }
         }
     }
+    // Pages of other addresses stay while they name this build's files, the
+    // latest PAGES_KEPT of them.
+    const others = [];
     for (const request of await cache.keys()) {
-        const path = new URL(request.url).pathname;
-        if (!PAGES.includes(path) && !wanted.has(path)) {
+        const url = new URL(request.url);
+        const path = url.pathname;
+        if ((PAGES.includes(path) && url.search === "") || wanted.has(path)) {
+            continue;
+        }
+        const kept = await cache.match(request);
+        const html = kept && (kept.headers.get("content-type") || "").startsWith("text/html");
+        if (html && [...filesOf(await kept.text())].every((file) => wanted.has(file))) {
+            others.push(request);
+        } else {
             await cache.delete(request);
         }
+    }
+    // The cache lists them in the order they were put.
+    for (const request of others.slice(0, Math.max(0, others.length - PAGES_KEPT))) {
+        await cache.delete(request);
     }
 }

@@ -1,7 +1,7 @@
 // Prints the transfer size of every file in dist/ (raw, gzip, brotli) and the
-// first load of each app: the programme (index.html, the JS, wasm and CSS it
-// names, and the demo programme's JSON as the real server sends it) and the
-// registration (anmal.html and its files). Fails (exit 1) when a limit in
+// first load of each app: the programme (`/` as the real server renders it,
+// the JS, wasm and CSS it names, and the demo programme's data as the server
+// sends it) and the registration (`/anmal` and its files). Fails (exit 1) when a limit in
 // size-budget.json is exceeded.
 //
 //   node scripts/size-report.mjs [path-to-server-binary]
@@ -14,6 +14,8 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 const dist = "dist";
 const server = process.argv[2] ?? "target/debug/innovationsveckan-server";
 const budget = JSON.parse(readFileSync("size-budget.json", "utf8"));
+// What the programme app fetches of the programme when it starts.
+const DATA_PATH = "/api/listing";
 
 const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const gzip = (b) => gzipSync(b, { level: 9 }).length;
@@ -23,8 +25,10 @@ function sizes(bytes) {
   return { raw: bytes.length, gzip: gzip(bytes), brotli: brotli(bytes) };
 }
 
-// The demo programme, from the real server on a free port with a fresh database.
-async function programmeJson() {
+// From the real server on a free port with a fresh database: the demo
+// programme's data as the app fetches it, and the pages as the server
+// renders them (their first screen is HTML from the app's components).
+async function fromServer() {
   const data = mkdtempSync(join(tmpdir(), "iv-size-"));
   const child = spawn(server, [], {
     env: { ...process.env, IV_ADDR: "127.0.0.1:0", IV_DATA_DIR: data, IV_DIST_DIR: dist, IV_LOG: "info" },
@@ -43,8 +47,8 @@ async function programmeJson() {
       child.stderr.on("data", read);
       child.on("exit", (code) => reject(new Error(`${server} exited (${code}): ${out}`)));
     });
-    const response = await fetch(`${addr}/api/activities`);
-    return Buffer.from(await response.arrayBuffer());
+    const read = async (path) => Buffer.from(await (await fetch(`${addr}${path}`)).arrayBuffer());
+    return { data: await read(DATA_PATH), programme: await read("/"), registration: await read("/anmal") };
   } finally {
     child.kill();
     rmSync(data, { recursive: true, force: true });
@@ -56,10 +60,15 @@ for (const name of readdirSync(dist).sort()) {
   if (/\.(br|gz)$/.test(name) || statSync(join(dist, name)).isDirectory()) continue;
   rows.push({ name, ...sizes(readFileSync(join(dist, name))) });
 }
-const json = { name: "GET /api/activities (demo)", ...sizes(await programmeJson()) };
+const served = await fromServer();
+const json = { name: `GET ${DATA_PATH} (demo)`, ...sizes(served.data) };
+const pages = {
+  "index.html": { name: "GET / (rendered by the server)", ...sizes(served.programme) },
+  "anmal.html": { name: "GET /anmal (rendered by the server)", ...sizes(served.registration) },
+};
 
 console.log(`${"file".padEnd(48)}${"raw KB".padStart(8)}${"gzip KB".padStart(9)}${"br KB".padStart(8)}`);
-for (const r of [...rows, json]) {
+for (const r of [...rows, json, ...Object.values(pages)]) {
   console.log(`${r.name.padEnd(48)}${kb(r.raw)} ${kb(r.gzip)}${kb(r.brotli)}`);
 }
 
@@ -67,7 +76,7 @@ for (const r of [...rows, json]) {
 const filesOf = (page) => {
   const html = readFileSync(join(dist, page), "utf8");
   const names = new Set([...html.matchAll(/(?:href|src)="\/([^"?#/]+\.(?:js|wasm|css))"/g)].map((m) => m[1]));
-  return [rows.find((r) => r.name === page), ...rows.filter((r) => names.has(r.name))];
+  return [pages[page], ...rows.filter((r) => names.has(r.name))];
 };
 const sum = (list, key) => list.reduce((total, r) => total + r[key], 0);
 const apps = [

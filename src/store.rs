@@ -62,11 +62,20 @@ pub fn flush_memory() {
 /// Local storage, if the browser gives access to it (it may still refuse
 /// writes, when full).
 fn local() -> Option<web_sys::Storage> {
+    // The server renders pages with these components: it has no storage.
+    if cfg!(not(target_arch = "wasm32")) {
+        return None;
+    }
     web_sys::window()?.local_storage().ok()?
 }
 
 /// Whether drafts are saved beyond this page's life: local storage takes a write.
 pub fn is_persistent() -> bool {
+    // The server, rendering a page, cannot know: it assumes the usual case,
+    // and the browser tells the truth once the app runs.
+    if cfg!(not(target_arch = "wasm32")) {
+        return true;
+    }
     local().is_some_and(|storage| {
         let writable = storage.set_item("iv.probe", "1").is_ok();
         let _ = storage.remove_item("iv.probe");

@@ -60,7 +60,7 @@ async fn an_organiser_changes_the_title_through_the_edit_link_and_the_programme_
         approve(&c, &id).await;
 
         // The link as it arrives by e-mail: a page load of its own.
-        c.goto(&link).await.unwrap();
+        support::goto(&c, &link).await;
         wait_for_text(&c, "main", "Godkänd och publicerad i programmet.").await;
         assert_accessible(&c, "a published registration opened by its link").await;
         press_button(&c, "Ändra anmälan").await;
@@ -93,7 +93,7 @@ async fn an_organiser_changes_the_title_through_the_edit_link_and_the_programme_
             .expect("still published");
         assert_eq!(ours["title"], NEW_TITLE);
         assert_eq!(ours["changed_since_approval"], json!(true), "{ours}");
-        c.goto(&base).await.unwrap();
+        support::goto(&c, &base).await;
         field(&c, "Sök")
             .await
             .send_keys("hela länet")
@@ -120,7 +120,7 @@ async fn an_organiser_cancels_and_the_programme_shows_inställd_with_the_reason(
         let link = register_through_the_wizard(&c, &base).await;
         let id = admin_id_of(&c, TITLE).await;
         approve(&c, &id).await;
-        c.goto(&link).await.unwrap();
+        support::goto(&c, &link).await;
         press_button(&c, "Ställ in aktiviteten").await;
         // The question takes focus to the reason (in the next frame: wait for it).
         eventually("focus on the reason", || async {
@@ -155,9 +155,7 @@ async fn an_organiser_cancels_and_the_programme_shows_inställd_with_the_reason(
         click_link(&c, "Se aktiviteten i programmet").await;
         wait_for_text(&c, "main", "Aktiviteten är inställd.").await;
         wait_for_text(&c, "main", "Föreläsaren är sjuk.").await;
-        c.goto(&format!("{base}/?q=öppna%20data%20i%20kommunen"))
-            .await
-            .unwrap();
+        support::goto(&c, &format!("{base}/?q=öppna%20data%20i%20kommunen")).await;
         wait_for_text(&c, ".programme", TITLE).await;
         let card = text_of(&c, "article.activity-card--cancelled")
             .await
@@ -174,7 +172,7 @@ async fn an_organiser_cancels_and_the_programme_shows_inställd_with_the_reason(
 #[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
 async fn använd_som_mall_opens_a_prefilled_draft_without_a_date() {
     in_browser(with_admin, |c, base| async move {
-        c.goto(&base).await.unwrap();
+        support::goto(&c, &base).await;
         let link = c
             .wait()
             .at_most(support::WAIT)
@@ -404,7 +402,7 @@ async fn a_draft_of_a_newer_version_is_left_untouched() {
     // Regression: an older app (a tab left open across a deploy) moved a newer
     // app's drafts aside as unreadable, again and again.
     in_browser(with_admin, |c, base| async move {
-        c.goto(&format!("{base}/utkast")).await.unwrap();
+        support::goto(&c, &format!("{base}/utkast")).await;
         let future = r#"{"version":99,"id":"framtid","form":{"rubrik":"Från en nyare version"}}"#;
         c.execute(
             "localStorage.setItem('iv.v1.draft.framtid', arguments[0])",
@@ -422,9 +420,7 @@ async fn a_draft_of_a_newer_version_is_left_untouched() {
         assert_eq!(kept, json!(future), "left exactly as it was");
         assert!(local_storage_keys(&c, "iv.kept.").await.is_empty());
         // Opening it in this version does not move it either.
-        c.goto(&format!("{base}/anmal/framtid/arrangor"))
-            .await
-            .unwrap();
+        support::goto(&c, &format!("{base}/anmal/framtid/arrangor")).await;
         wait_for_text(&c, "h1", "Ladda om sidan").await;
         assert!(local_storage_keys(&c, "iv.kept.").await.is_empty());
     })
@@ -456,9 +452,7 @@ async fn a_night_activity_typed_with_commas_is_registered_and_shown_in_its_langu
         wait_for_text(&c, "h1", "Tack! Anmälan är skickad").await;
         let id = admin_id_of(&c, TITLE).await;
         approve(&c, &id).await;
-        c.goto(&format!("{base}/?q=öppna%20data%20i%20kommunen"))
-            .await
-            .unwrap();
+        support::goto(&c, &format!("{base}/?q=öppna%20data%20i%20kommunen")).await;
         click_link(&c, TITLE).await;
         wait_for_text(&c, "main", "22.00–01.00 (dagen efter)").await;
         wait_for_text(&c, "main", "Finska").await;
@@ -484,7 +478,7 @@ async fn a_rejected_registration_shows_the_reason_and_goes_back_for_review_when_
         click_link(&c, "Mina anmälningar").await;
         wait_for_text(&c, "main", "Avvisad").await;
         wait_for_text(&c, "main", "Ange vilken kommun som är medarrangör.").await;
-        c.goto(&link).await.unwrap();
+        support::goto(&c, &link).await;
         wait_for_text(&c, "main", "Inte godkänd för programmet").await;
         wait_for_text(&c, "main", "Ange vilken kommun som är medarrangör.").await;
         assert_accessible(&c, "a rejected registration").await;
@@ -519,18 +513,14 @@ async fn an_organiser_cancels_with_the_keyboard_alone_and_wrong_links_say_so() {
         approve(&c, &id).await;
 
         // A link with a wrong key, and a template of nothing, say what is wrong.
-        c.goto(&format!("{base}/anmalan/{id}#nyckel=fel"))
-            .await
-            .unwrap();
+        support::goto(&c, &format!("{base}/anmalan/{id}#nyckel=fel")).await;
         wait_for_text(&c, "main", "Vi hittar ingen anmälan för den här länken").await;
         assert_accessible(&c, "a link with a wrong key").await;
-        c.goto(&format!("{base}/anmal/mall/finns-inte"))
-            .await
-            .unwrap();
+        support::goto(&c, &format!("{base}/anmal/mall/finns-inte")).await;
         wait_for_text(&c, "main", "finns inte i programmet längre").await;
         assert_accessible(&c, "a template of an activity that does not exist").await;
 
-        c.goto(&link).await.unwrap();
+        support::goto(&c, &link).await;
         wait_for_text(&c, "main", "Godkänd och publicerad i programmet.").await;
         tab_to(&c, "button# Ställ in aktiviteten", 40).await;
         press(&c, Key::Enter).await;
@@ -561,7 +551,7 @@ async fn an_organiser_cancels_with_the_keyboard_alone_and_wrong_links_say_so() {
 async fn an_edit_sent_while_the_server_is_down_waits_and_is_applied_once() {
     with_stoppable_server(|c, base, running, config| async move {
         let link = register_through_the_wizard(&c, &base).await;
-        c.goto(&link).await.unwrap();
+        support::goto(&c, &link).await;
         press_button(&c, "Ändra anmälan").await;
         wait_for_step(&c, "Arrangör").await;
         continue_to(&c, "Aktivitet").await;

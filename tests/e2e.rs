@@ -88,7 +88,7 @@ async fn block_api(client: &Client, blocked: bool) {
 
 /// Opens an address and waits until the programme shows activities.
 async fn open_programme(client: &Client, url: &str) {
-    client.goto(url).await.unwrap();
+    support::goto(client, url).await;
     wait_for_programme(client).await;
 }
 
@@ -112,6 +112,7 @@ async fn wait_for_query(client: &Client, what: &str, check: impl Fn(&str) -> boo
 }
 
 async fn wait_for_programme(client: &Client) {
+    support::app_started(client).await;
     client
         .wait()
         .at_most(WAIT)
@@ -249,9 +250,7 @@ async fn opening_an_activity_and_going_back_keeps_the_filter() {
     in_browser(
         |_| {},
         |c, base| async move {
-            c.goto(&format!("{base}/?format=physical&region=01"))
-                .await
-                .unwrap();
+            support::goto(&c, &format!("{base}/?format=physical&region=01")).await;
             wait_for_programme(&c).await;
             let n = shown_count(&c).await.unwrap();
             let title = open_card(&c, "article.activity-card").await;
@@ -338,9 +337,7 @@ async fn an_empty_result_says_so_and_offers_to_clear_the_filters() {
     in_browser(
         |_| {},
         |c, base| async move {
-            c.goto(&format!("{base}/?q=inget-sådant-ord"))
-                .await
-                .unwrap();
+            support::goto(&c, &format!("{base}/?q=inget-sådant-ord")).await;
             eventually("the empty notice", || async {
                 Ok(text_of(&c, "main")
                     .await?
@@ -384,7 +381,7 @@ async fn before_the_opening_day_visitors_see_when_it_opens() {
     in_browser(
         move |config| config.programme_opens_on = Some(opens),
         move |c, base| async move {
-            c.goto(&base).await.unwrap();
+            support::goto(&c, &base).await;
             eventually("the opening notice", || async {
                 Ok(text_of(&c, "main")
                     .await?
@@ -404,7 +401,7 @@ async fn an_unreachable_api_gets_a_clear_message_and_a_retry() {
         |_| {},
         |c, base| async move {
             block_api(&c, true).await;
-            c.goto(&base).await.unwrap();
+            support::goto(&c, &base).await;
             eventually("the error message", || async {
                 let main = text_of(&c, "main").await?;
                 Ok(main.contains("Programmet kunde inte hämtas")
@@ -441,7 +438,7 @@ async fn every_page_and_state_passes_axe_at_320_and_1280_px() {
                 json!({ "patterns": [{ "urlPattern": "*/api/*" }] }),
             )
             .await;
-            c.goto(&base).await.unwrap();
+            support::goto(&c, &base).await;
             wait_for_text(&c, "main", "Programmet laddas").await;
             assert_accessible(&c, "the loading programme").await;
             cdp(&c, "Fetch.disable", json!({})).await;
@@ -456,16 +453,12 @@ async fn every_page_and_state_passes_axe_at_320_and_1280_px() {
                 .find(|a| a["format"] == "hybrid")
                 .and_then(|a| a["region_code"].as_str().map(str::to_owned))
                 .expect("a hybrid activity in the programme");
-            c.goto(&format!("{base}/?format=digital&region={region}"))
-                .await
-                .unwrap();
+            support::goto(&c, &format!("{base}/?format=digital&region={region}")).await;
             wait_for_programme(&c).await;
             field(&c, "Kommun").await;
             assert_accessible(&c, "the filtered programme").await;
 
-            c.goto(&format!("{base}/?q=inget-sådant-ord"))
-                .await
-                .unwrap();
+            support::goto(&c, &format!("{base}/?q=inget-sådant-ord")).await;
             wait_for_text(&c, "main", "Inga aktiviteter matchar").await;
             assert_accessible(&c, "an empty result").await;
 
@@ -479,16 +472,16 @@ async fn every_page_and_state_passes_axe_at_320_and_1280_px() {
             wait_for_text(&c, "main", "Om aktiviteten").await;
             assert_accessible(&c, "an activity").await;
 
-            c.goto(&format!("{base}/tillganglighet")).await.unwrap();
+            support::goto(&c, &format!("{base}/tillganglighet")).await;
             wait_for_text(&c, "h1", "Tillgänglighetsredogörelse").await;
             assert_accessible(&c, "the accessibility statement").await;
 
-            c.goto(&format!("{base}/finns/inte")).await.unwrap();
+            support::goto(&c, &format!("{base}/finns/inte")).await;
             wait_for_text(&c, "h1", "Sidan finns inte").await;
             assert_accessible(&c, "a page that does not exist").await;
 
             block_api(&c, true).await;
-            c.goto(&base).await.unwrap();
+            support::goto(&c, &base).await;
             wait_for_text(&c, "main", "Programmet kunde inte hämtas").await;
             assert_accessible(&c, "the error state").await;
             block_api(&c, false).await;
@@ -505,7 +498,7 @@ async fn the_closed_programme_passes_axe() {
     in_browser(
         move |config| config.programme_opens_on = Some(opens),
         |c, base| async move {
-            c.goto(&base).await.unwrap();
+            support::goto(&c, &base).await;
             wait_for_text(&c, "main", "Programmet öppnar").await;
             assert_accessible(&c, "the programme before it opens").await;
         },
@@ -664,7 +657,7 @@ async fn choosing_all_of_sweden_drops_the_kommun_too() {
         |_| {},
         |c, base| async move {
             // Malmö may have no demo activity: wait for the count, not for cards.
-            c.goto(&format!("{base}/?municipality=1280")).await.unwrap();
+            support::goto(&c, &format!("{base}/?municipality=1280")).await;
             wait_for_text(&c, ".result-count", "matchar dina filter").await;
             // A kommun alone brings its län, so both choices show.
             assert_eq!(field_value(&c, "Län").await.as_deref(), Some("12"));
@@ -811,7 +804,7 @@ async fn wait_for_the_kept_programme(c: &Client) {
                 r#"const done = arguments[0];
                    navigator.serviceWorker.ready
                      .then(() => caches.open('innovationsveckan-data-v1'))
-                     .then(cache => Promise.all([cache.match('/api/edition'), cache.match('/api/activities')]))
+                     .then(cache => Promise.all([cache.match('/api/edition'), cache.match('/api/listing')]))
                      .then(found => done(found.every(Boolean)))
                      .catch(() => done(false));"#,
                 vec![],
@@ -1287,7 +1280,7 @@ async fn the_about_pages_and_open_data_are_reached_from_every_app_with_the_keybo
         |_| {},
         |c, base| async move {
             // From the registration's app, by the header's "Om".
-            c.goto(&format!("{base}/anmal")).await.unwrap();
+            support::goto(&c, &format!("{base}/anmal")).await;
             wait_for_text(&c, "h1", "Anmäl").await;
             tab_to(&c, "a# Om", 30).await;
             press(&c, fantoccini::key::Key::Enter).await;
@@ -1333,6 +1326,167 @@ async fn the_about_pages_and_open_data_are_reached_from_every_app_with_the_keybo
                 .await
                 .unwrap();
             wait_for_programme(&c).await;
+        },
+    )
+    .await;
+}
+
+/// Serialises an element the same way whichever parser made it: attributes
+/// sorted, comments left out, text as it is.
+const SAME_MARKUP: &str = r#"
+window.__canonical = (node) => {
+  if (node.nodeType === Node.TEXT_NODE) return node.textContent;
+  if (node.nodeType !== Node.ELEMENT_NODE) return '';
+  const attributes = [...node.attributes].map((a) => `${a.name}="${a.value}"`).sort().join(' ');
+  const children = [...node.childNodes].map(window.__canonical).join('');
+  return `<${node.localName}${attributes ? ' ' + attributes : ''}>${children}</${node.localName}>`;
+};
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn without_javascript_the_programme_and_an_activity_read_as_html() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            cdp(
+                &c,
+                "Emulation.setScriptExecutionDisabled",
+                json!({ "value": true }),
+            )
+            .await;
+            c.goto(&base).await.unwrap();
+            let h1 = text_of(&c, "h1").await.unwrap();
+            assert!(h1.starts_with("Innovationsveckan"), "{h1}");
+            assert_eq!(card_texts(&c).await.len(), innovationsveckan::PAGE_SIZE);
+            assert_eq!(
+                text_of(&c, ".result-count").await.unwrap(),
+                format!("{DEMO_ACTIVITY_COUNT} aktiviteter i programmet.")
+            );
+            // The filters are an ordinary form: a choice and its button.
+            c.find(Locator::Css("#filter-format option[value=digital]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            c.find(Locator::XPath("//button[normalize-space()='Visa urvalet']"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            eventually("the filtered page", || async {
+                let url = c.current_url().await.map_err(|e| e.to_string())?;
+                Ok(url.query().is_some_and(|q| q.contains("format=digital")))
+            })
+            .await;
+            let cards = card_texts(&c).await;
+            assert!(!cards.is_empty());
+            assert!(
+                cards
+                    .iter()
+                    .all(|card| card.to_lowercase().contains("digitalt")),
+                "{cards:?}"
+            );
+            // An activity's page: its heading and its description.
+            let link = c
+                .find(Locator::Css("article.activity-card h3 a"))
+                .await
+                .unwrap();
+            let title = link.text().await.unwrap();
+            link.click().await.unwrap();
+            wait_for_heading(&c, "the activity page", &title).await;
+            let about = c
+                .find(Locator::XPath(
+                    "//h2[normalize-space()='Om aktiviteten']/following-sibling::p",
+                ))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(about.len() > 20, "{about}");
+            assert_eq!(
+                c.title().await.unwrap(),
+                format!("{title} – Innovationsveckan")
+            );
+            cdp(
+                &c,
+                "Emulation.setScriptExecutionDisabled",
+                json!({ "value": false }),
+            )
+            .await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn the_app_takes_over_the_servers_first_screen_with_the_same_markup_and_no_shift() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            support::goto(&c, &base).await;
+            let activities = published(&c).await;
+            let region = activities
+                .iter()
+                .find_map(|a| a["venue"]["municipality_code"].as_str())
+                .map(|code| code[..2].to_owned())
+                .unwrap();
+            support::goto(&c, &format!("{base}/?region={region}")).await;
+            c.execute(SAME_MARKUP, vec![]).await.unwrap();
+            // The server's HTML of the page, read as the browser read it,
+            // against what the app shows now that it runs.
+            let script = r#"
+                const done = arguments[arguments.length - 1];
+                fetch(location.href).then((r) => r.text()).then((html) => {
+                  const server = new DOMParser().parseFromString(html, 'text/html');
+                  const pick = (doc, css) => [...doc.querySelectorAll(css)].map(window.__canonical);
+                  done({
+                    server: pick(server, 'main'),
+                    app: pick(document, 'main'),
+                    serverCards: pick(server, 'article.activity-card'),
+                    appCards: pick(document, 'article.activity-card'),
+                  });
+                }).catch((e) => done({ error: String(e) }));
+            "#;
+            let seen = c.execute_async(script, vec![]).await.unwrap();
+            let cards = seen["appCards"].as_array().unwrap();
+            assert!(!cards.is_empty(), "{seen}");
+            assert_eq!(seen["serverCards"], seen["appCards"]);
+            assert_eq!(seen["server"], seen["app"], "the whole page, the same");
+            let shift = c
+                .execute("return window.__layoutShift", vec![])
+                .await
+                .unwrap()
+                .as_f64()
+                .unwrap();
+            assert!(shift <= 0.01, "layout shift {shift}");
+            // The app runs: a choice filters at once, without a page load.
+            c.execute("window.__samePage = true", vec![]).await.unwrap();
+            let format = field(&c, "Format").await;
+            format
+                .find(Locator::Css("option[value=digital]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_for_query(&c, "the format in the URL", |q| {
+                q.contains("format=digital")
+            })
+            .await;
+            assert_eq!(
+                c.execute("return window.__samePage === true", vec![])
+                    .await
+                    .unwrap(),
+                json!(true)
+            );
+            for card in card_texts(&c).await {
+                assert!(card.to_lowercase().contains("digitalt"), "{card}");
+            }
         },
     )
     .await;

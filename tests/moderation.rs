@@ -27,7 +27,7 @@ async fn register_another(c: &fantoccini::Client, base: &str) {
 }
 
 async fn sign_in(c: &fantoccini::Client, base: &str, token: &str) {
-    c.goto(&format!("{base}/admin")).await.unwrap();
+    support::goto(c, &format!("{base}/admin")).await;
     wait_for_text(c, "h1", "Logga in för att granska").await;
     type_into(c, "Operatörsnyckel", token).await;
     press_button(c, "Logga in").await;
@@ -76,17 +76,13 @@ async fn an_operator_rejects_one_approves_another_and_only_that_one_is_in_the_pr
         wait_for_text(&c, "ol.audit", "Region Skåne står bara som talare.").await;
 
         // Only the approved one is public.
-        c.goto(&format!("{base}/?q=öppna%20data%20i%20kommunen"))
-            .await
-            .unwrap();
+        support::goto(&c, &format!("{base}/?q=öppna%20data%20i%20kommunen")).await;
         wait_for_text(&c, ".programme", TITLE).await;
-        c.goto(&format!("{base}/?q=samråd%20om%20nya%20torget"))
-            .await
-            .unwrap();
+        support::goto(&c, &format!("{base}/?q=samråd%20om%20nya%20torget")).await;
         wait_for_text(&c, "main", "Inga aktiviteter matchar").await;
 
         // The organiser reads the reason in Mina anmälningar.
-        c.goto(&format!("{base}/utkast")).await.unwrap();
+        support::goto(&c, &format!("{base}/utkast")).await;
         wait_for_text(&c, "main", "Avvisad").await;
         wait_for_text(&c, "main", "Region Skåne står bara som talare.").await;
         wait_for_text(&c, "main", "ingen arrangör från offentlig sektor").await;
@@ -100,7 +96,7 @@ async fn an_operator_approves_an_activity_with_the_keyboard_alone() {
     use fantoccini::key::Key;
     in_browser(with_admin, |c, base| async move {
         register_through_the_wizard(&c, &base).await;
-        c.goto(&format!("{base}/admin")).await.unwrap();
+        support::goto(&c, &format!("{base}/admin")).await;
         wait_for_text(&c, "h1", "Logga in för att granska").await;
         tab_to(&c, "input#admin-token", 10).await;
         c.active_element()
@@ -196,7 +192,7 @@ async fn an_operator_undoes_a_cancellation_sees_the_mail_trouble_and_the_organis
         assert!(published.iter().any(|a| a["id"] == id.as_str()));
 
         // The organiser's page tells what happened, without the operator's name.
-        c.goto(&link).await.unwrap();
+        support::goto(&c, &link).await;
         wait_for_text(&c, "main", "Vad har hänt").await;
         wait_for_text(
             &c,

@@ -14,7 +14,7 @@ use support::{assert_accessible, eventually, in_browser, text_of, wait_for_text}
 #[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
 async fn a_new_organiser_registers_an_activity_that_is_in_the_programme_once_approved() {
     in_browser(with_admin, |c, base| async move {
-        c.goto(&base).await.unwrap();
+        support::goto(&c, &base).await;
         c.find(Locator::LinkText("Anmäl aktivitet"))
             .await
             .unwrap()
@@ -57,7 +57,7 @@ async fn a_new_organiser_registers_an_activity_that_is_in_the_programme_once_app
         assert_eq!(status, 404, "a pending activity is not public");
 
         // The private link shows the status.
-        c.goto(&link).await.unwrap();
+        support::goto(&c, &link).await;
         wait_for_text(&c, "main", "Väntar på granskning").await;
         assert_accessible(&c, "a registration opened by its link").await;
 
@@ -70,11 +70,9 @@ async fn a_new_organiser_registers_an_activity_that_is_in_the_programme_once_app
         .await;
         assert_eq!(status, 200, "{body}");
 
-        c.goto(&format!("{base}/?q=öppna%20data%20i%20kommunen"))
-            .await
-            .unwrap();
+        support::goto(&c, &format!("{base}/?q=öppna%20data%20i%20kommunen")).await;
         wait_for_text(&c, "main", TITLE).await;
-        c.goto(&format!("{base}/utkast")).await.unwrap();
+        support::goto(&c, &format!("{base}/utkast")).await;
         wait_for_text(&c, "main", "Skickade anmälningar").await;
         wait_for_text(&c, "main", "Publicerad").await;
         assert_accessible(&c, "my registrations").await;
@@ -117,7 +115,7 @@ async fn reloading_mid_wizard_keeps_every_field_and_the_step() {
         assert_eq!(value_of_id(&c, "title").await, TITLE);
         // A step the wizard does not have leads to the draft's own step.
         let unknown = step_url.as_str().replace("/aktivitet", "/betalning");
-        c.goto(&unknown).await.unwrap();
+        support::goto(&c, &unknown).await;
         wait_for_step(&c, "Aktivitet").await;
         assert_eq!(c.current_url().await.unwrap(), step_url);
     })
@@ -132,7 +130,7 @@ async fn a_draft_survives_closing_the_app_and_can_be_deleted() {
         type_into(&c, "Titel", "Utkast som ska finnas kvar").await;
         // Close the app: leave it for another site, then open it anew.
         c.goto("about:blank").await.unwrap();
-        c.goto(&base).await.unwrap();
+        support::goto(&c, &base).await;
         c.find(Locator::LinkText("Mina anmälningar"))
             .await
             .unwrap()
@@ -154,7 +152,7 @@ async fn a_draft_survives_closing_the_app_and_can_be_deleted() {
         wait_for_step(&c, "Aktivitet").await;
         assert_eq!(value_of_id(&c, "title").await, "Utkast som ska finnas kvar");
 
-        c.goto(&format!("{base}/utkast")).await.unwrap();
+        support::goto(&c, &format!("{base}/utkast")).await;
         press_button(&c, "Ta bort utkastet ”Utkast som ska finnas kvar”").await;
         press_button(&c, "Ja, ta bort").await;
         wait_for_text(&c, "main", "Du har inga utkast").await;
@@ -174,7 +172,7 @@ async fn a_draft_survives_closing_the_app_and_can_be_deleted() {
 #[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
 async fn an_invalid_step_shows_the_error_summary_and_the_field_messages() {
     in_browser(with_admin, |c, base| async move {
-        c.goto(&format!("{base}/anmal")).await.unwrap();
+        support::goto(&c, &format!("{base}/anmal")).await;
         press_button(&c, "Börja anmälan").await;
         wait_for_step(&c, "Arrangör").await;
         type_into(&c, "Organisationens namn", "Exempel AB").await;
@@ -297,7 +295,7 @@ async fn a_registration_sent_while_the_server_is_down_is_delivered_once_when_it_
         let pending = admin_list(&c, Some("pending")).await;
         let ours: Vec<_> = pending.iter().filter(|a| a["title"] == TITLE).collect();
         assert_eq!(ours.len(), 1, "delivered exactly once: {pending:?}");
-        c.goto(&format!("{base}/utkast")).await.unwrap();
+        support::goto(&c, &format!("{base}/utkast")).await;
         wait_for_text(&c, "main", "Skickade anmälningar").await;
         let page = text_of(&c, "main").await.unwrap();
         assert!(!page.contains("Väntar på att skickas"), "{page}");
@@ -312,7 +310,7 @@ async fn a_registration_sent_while_the_server_is_down_is_delivered_once_when_it_
 #[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
 async fn an_unreadable_draft_is_kept_aside_and_shown() {
     in_browser(with_admin, |c, base| async move {
-        c.goto(&base).await.unwrap();
+        support::goto(&c, &base).await;
         c.execute(
             "localStorage.setItem('iv.v1.draft.broken', '{\"version\":1,\"form\":'); \
              localStorage.setItem('iv.v1.draft.old', '{\"version\":0,\"id\":\"old\",\"titel\":\"Gammalt\"}');",
@@ -320,7 +318,7 @@ async fn an_unreadable_draft_is_kept_aside_and_shown() {
         )
         .await
         .unwrap();
-        c.goto(&format!("{base}/utkast")).await.unwrap();
+        support::goto(&c, &format!("{base}/utkast")).await;
         wait_for_text(&c, "main", "Utkast som inte kunde läsas").await;
         let kept = c
             .execute(
@@ -348,7 +346,7 @@ async fn without_storage_the_wizard_warns_and_still_works() {
             json!({ "source": "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };" }),
         )
         .await;
-        c.goto(&format!("{base}/anmal")).await.unwrap();
+        support::goto(&c, &format!("{base}/anmal")).await;
         wait_for_text(&c, "main", "Utkastet sparas inte").await;
         press_button(&c, "Börja anmälan").await;
         wait_for_step(&c, "Arrangör").await;
@@ -379,7 +377,7 @@ async fn a_waiting_registration_is_sent_when_the_programme_is_opened_next() {
         // they open the programme, which sends what waits.
         c.goto("about:blank").await.unwrap();
         let restarted = server::start(config).await.unwrap();
-        c.goto(&base).await.unwrap();
+        support::goto(&c, &base).await;
         eventually("the outbox to be empty", || async {
             let waiting = c
                 .execute(
@@ -395,7 +393,7 @@ async fn a_waiting_registration_is_sent_when_the_programme_is_opened_next() {
         assert_eq!(ours.iter().filter(|a| a["title"] == TITLE).count(), 1);
         // The registration app lists it as sent, with its status, and the
         // draft is gone.
-        c.goto(&format!("{base}/utkast")).await.unwrap();
+        support::goto(&c, &format!("{base}/utkast")).await;
         wait_for_text(&c, "main", "Skickade anmälningar").await;
         wait_for_text(&c, "main", "Väntar på granskning").await;
         assert!(
@@ -423,9 +421,9 @@ async fn when_storage_fills_up_the_saved_drafts_stay_and_new_text_is_kept() {
             json!({ "source": "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };" }),
         )
         .await;
-        c.goto(&format!("{base}/utkast")).await.unwrap();
+        support::goto(&c, &format!("{base}/utkast")).await;
         wait_for_text(&c, "main", "Sparat före").await;
-        c.goto(step_url.as_str()).await.unwrap();
+        support::goto(&c, step_url.as_str()).await;
         wait_for_step(&c, "Aktivitet").await;
         assert_eq!(value_of_id(&c, "title").await, "Sparat före");
         type_into(&c, "Titel", "Skrivet när lagringen var full").await;
@@ -496,7 +494,7 @@ async fn a_draft_open_in_two_tabs_shows_the_latest_text_in_both() {
         let first = c.window().await.unwrap();
         let second = c.new_window(true).await.unwrap().handle;
         c.switch_to_window(second).await.unwrap();
-        c.goto(step_url.as_str()).await.unwrap();
+        support::goto(&c, step_url.as_str()).await;
         wait_for_step(&c, "Aktivitet").await;
         assert_eq!(value_of_id(&c, "title").await, TITLE);
         type_into(&c, "Titel", "Ändrad i den andra fliken").await;

@@ -140,19 +140,16 @@ struct EditionResponse {
     programme_is_open: bool,
 }
 
-/// `GET /api/activities`.
-#[derive(Deserialize)]
-struct ActivitiesResponse {
-    activities: Vec<programme::Activity>,
-}
-
 /// The current edition and its published programme, ready to filter.
 #[derive(Debug)]
 pub struct ProgrammeData {
     pub edition: Edition,
     /// Whether the programme is open to the public (by the server's clock).
     pub is_open: bool,
-    pub programme: Programme,
+    pub programme: Arc<Programme>,
+    /// Whether the activities are whole (the server's), or as the listing
+    /// carries them (the app's): an activity's page then fetches the rest.
+    pub complete: bool,
     /// When this is the copy kept for offline use (the server could not be
     /// reached): when the server sent it, in milliseconds since 1970.
     pub offline_since: Option<i64>,
@@ -172,32 +169,73 @@ impl EditionResponse {
     }
 }
 
-/// Fetches the edition and its whole programme, both requests at once (before
-/// the opening day the server's list is empty).
+/// Fetches the edition and its programme's listing, both requests at once
+/// (before the opening day the listing is empty).
 pub async fn load_programme() -> Result<Arc<ProgrammeData>, ApiError> {
     let edition_request = request("/edition");
-    let activities_request = request("/activities");
+    let listing_request = request("/listing");
     let (edition, answer) = read_json_answer::<EditionResponse>(edition_request).await?;
     let (edition, programme_is_open) = edition.into_edition();
     let mut offline_since = offline_copy_of(&answer);
     let activities = if programme_is_open {
-        let (list, answer) = read_json_answer::<ActivitiesResponse>(activities_request).await?;
-        offline_since = offline_copy_of(&answer);
-        list.activities
+        let (response, text) = self::answer(listing_request)
+            .await
+            .ok_or(ApiError::Network)?;
+        if !response.ok() {
+            return Err(ApiError::Status {
+                status: response.status(),
+                message: String::new(),
+            });
+        }
+        offline_since = offline_copy_of(&response);
+        read_listing(&text.ok_or(ApiError::Network)?).await?
     } else {
         Vec::new()
     };
     Ok(Arc::new(ProgrammeData {
         edition,
         is_open: programme_is_open,
-        programme: Programme::new(activities),
+        programme: Arc::new(Programme::new(activities)),
+        complete: false,
         offline_since,
     }))
 }
 
+/// Reads the listing a slice at a time, letting the browser paint and
+/// answer the visitor between slices: ten thousand activities are no one
+/// long task.
+async fn read_listing(text: &str) -> Result<Vec<programme::Activity>, ApiError> {
+    /// How long one slice may take, in milliseconds.
+    const SLICE_MS: f64 = 8.0;
+    let mut activities = Vec::new();
+    let mut slice_started = js_sys::Date::now();
+    for line in text.lines().filter(|line| !line.is_empty()) {
+        activities.push(programme::listing::read_line(line).map_err(|_| ApiError::Decode)?);
+        if js_sys::Date::now() - slice_started > SLICE_MS {
+            next_task().await;
+            slice_started = js_sys::Date::now();
+        }
+    }
+    Ok(activities)
+}
+
+/// Waits for a task of its own (after what the browser has waiting).
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Data fetched once when an app starts and shared by its pages through the
-/// context: `None` while loading, then the data or why it failed.
-pub struct Shared<T: 'static>(LocalResource<Result<T, ApiError>>);
+/// context: `None` while loading, then the data or why it failed. On the
+/// server, which renders the first screen, the data is given instead.
+pub struct Shared<T: 'static>(Source<T>);
+
+enum Source<T: 'static> {
+    Fetched(LocalResource<Result<T, ApiError>>),
+    Given(StoredValue<T, LocalStorage>),
+}
 
 impl<T: 'static> Clone for Shared<T> {
     fn clone(&self) -> Self {
@@ -207,20 +245,41 @@ impl<T: 'static> Clone for Shared<T> {
 
 impl<T: 'static> Copy for Shared<T> {}
 
+impl<T: 'static> Clone for Source<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: 'static> Copy for Source<T> {}
+
 impl<T: Clone + 'static> Shared<T> {
+    /// Data that is there already: what the server renders with.
+    pub fn given(value: T) -> Self {
+        Shared(Source::Given(StoredValue::new_local(value)))
+    }
+
     /// `None` while loading, then the data or the reason it failed.
     pub fn get(&self) -> Option<Result<T, ApiError>> {
-        self.0.get()
+        match self.0 {
+            Source::Fetched(resource) => resource.get(),
+            Source::Given(value) => Some(Ok(value.get_value())),
+        }
     }
 
     /// Like [`Shared::get`], without tracking.
     pub fn get_untracked(&self) -> Option<Result<T, ApiError>> {
-        self.0.get_untracked()
+        match self.0 {
+            Source::Fetched(resource) => resource.get_untracked(),
+            Source::Given(value) => Some(Ok(value.get_value())),
+        }
     }
 
     /// Fetches again, after a failure.
     pub fn refetch(&self) {
-        self.0.refetch();
+        if let Source::Fetched(resource) = self.0 {
+            resource.refetch();
+        }
     }
 
     /// The one the app provides.
@@ -235,7 +294,7 @@ pub type ProgrammeResource = Shared<Arc<ProgrammeData>>;
 impl ProgrammeResource {
     /// Starts fetching the edition and its programme.
     pub fn fetch_programme() -> Self {
-        Shared(LocalResource::new(load_programme))
+        Shared(Source::Fetched(LocalResource::new(load_programme)))
     }
 }
 
@@ -246,10 +305,10 @@ pub type EditionResource = Shared<Edition>;
 impl EditionResource {
     /// Starts fetching the edition.
     pub fn fetch_edition() -> Self {
-        Shared(LocalResource::new(|| async {
+        Shared(Source::Fetched(LocalResource::new(|| async {
             let response: EditionResponse = read_json(request("/edition")).await?;
             Ok(response.into_edition().0)
-        }))
+        })))
     }
 }
 
@@ -422,9 +481,24 @@ pub async fn stats() -> Result<programme::stats::Stats, ApiError> {
 
 /// `GET /api/activities/{id}`: one published activity.
 pub async fn public_activity(id: &str) -> Result<programme::Activity, ApiError> {
-    read_json(request(&format!(
-        "/activities/{}",
-        programme::filter::percent_encode(id)
-    )))
-    .await
+    read_json(request(&public_activity_path(id))).await
+}
+
+fn public_activity_path(id: &str) -> String {
+    format!("/activities/{}", programme::filter::percent_encode(id))
+}
+
+/// The whole records of listed activities (description, address, contact
+/// …), all requested at once; the service worker keeps each for reading
+/// offline. Where one cannot be had, the listed record stands in.
+pub async fn whole_records(listed: Vec<programme::Activity>) -> Vec<programme::Activity> {
+    let pending: Vec<_> = listed
+        .iter()
+        .map(|activity| request(&public_activity_path(&activity.id)))
+        .collect();
+    let mut whole = Vec::with_capacity(listed.len());
+    for (activity, pending) in listed.into_iter().zip(pending) {
+        whole.push(read_json(pending).await.unwrap_or(activity));
+    }
+    whole
 }

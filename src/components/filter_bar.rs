@@ -87,6 +87,7 @@ pub fn FilterBar(
             view! {
                 <SelectFilter
                     id="filter-kommun"
+                    name="municipality"
                     label="Kommun"
                     all_label="Alla kommuner i länet"
                     options=options
@@ -98,15 +99,19 @@ pub fn FilterBar(
     };
 
     view! {
+        // Before the app has taken over (or without JavaScript) the form is
+        // an ordinary one: sent, the server shows the filtered programme.
         <form class="filters" id="filter-panel" class:filters--folded=move || folded.get()
-            role="search" aria-label="Filtrera programmet"
+            role="search" aria-label="Filtrera programmet" action="/" method="get"
             on:submit=|ev| ev.prevent_default()>
             <div class="field field--search">
                 <label for="filter-sok">"Sök"</label>
                 <p class="hint" id="filter-sok-hint">"Titel, arrangör eller ort"</p>
                 <input
                     id="filter-sok"
+                    name="q"
                     type="search"
+                    value=filter.with_untracked(|f| f.q.clone().unwrap_or_default())
                     autocomplete="off"
                     aria-describedby="filter-sok-hint"
                     prop:value=move || typed.get().unwrap_or_else(|| filter.with(|f| f.q.clone().unwrap_or_default()))
@@ -130,6 +135,7 @@ pub fn FilterBar(
             </div>
             <SelectFilter
                 id="filter-dag"
+                name="day"
                 label="Dag"
                 all_label="Alla dagar"
                 options=day_options
@@ -138,6 +144,7 @@ pub fn FilterBar(
             />
             <SelectFilter
                 id="filter-format"
+                name="format"
                 label="Format"
                 all_label="Alla format"
                 options=format_options
@@ -146,6 +153,7 @@ pub fn FilterBar(
             />
             <SelectFilter
                 id="filter-lan"
+                name="region"
                 label="Län"
                 all_label="Hela Sverige"
                 options=region_options
@@ -155,6 +163,7 @@ pub fn FilterBar(
             {municipality_select}
             <SelectFilter
                 id="filter-tema"
+                name="theme"
                 label="Tema"
                 all_label="Alla teman"
                 options=theme_options
@@ -163,12 +172,17 @@ pub fn FilterBar(
             />
             <SelectFilter
                 id="filter-malgrupp"
+                name="audience"
                 label="Målgrupp"
                 all_label="Alla målgrupper"
                 options=audience_options
                 current=Signal::from(Memo::new(move |_| filter.with(|f| f.audience.map(|a| a.key().to_owned()))))
                 on_select=Callback::new(move |v| change("audience", v, false))
             />
+            // Without JavaScript a choice needs a button to take effect.
+            <noscript>
+                <button type="submit" class="button filters__submit">"Visa urvalet"</button>
+            </noscript>
         </form>
     }
 }
@@ -178,6 +192,8 @@ pub fn FilterBar(
 fn SelectFilter(
     /// The element id, which the label points to.
     id: &'static str,
+    /// The query parameter it sets.
+    name: &'static str,
     /// The visible label.
     label: &'static str,
     /// The text of the "everything" choice.
@@ -192,15 +208,20 @@ fn SelectFilter(
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <select id=id on:change=move |ev| on_select.run(event_target_value(&ev))>
-                <option value="" prop:selected=move || current.with(Option::is_none)>{all_label}</option>
+            <select id=id name=name on:change=move |ev| on_select.run(event_target_value(&ev))>
+                // `selected` for the page as the server sends it (properties
+                // are not HTML), `prop:selected` for the app's changes.
+                <option value="" selected=current.with_untracked(Option::is_none)
+                    prop:selected=move || current.with(Option::is_none)>{all_label}</option>
                 {options
                     .into_iter()
                     .map(|(value, text)| {
                         let key = value.clone();
+                        let chosen = current.with_untracked(|c| c.as_deref() == Some(key.as_str()));
                         view! {
                             <option
                                 value=value
+                                selected=chosen
                                 prop:selected=move || current.with(|c| c.as_deref() == Some(key.as_str()))
                             >
                                 {text}

@@ -84,22 +84,49 @@ pub fn FocusOnNavigation() -> impl IntoView {
         let path = pathname.get();
         if previous.as_ref().is_some_and(|p| *p != path) {
             // After the new page has rendered.
-            request_animation_frame(|| {
-                let target = document()
-                    .query_selector("main h1")
-                    .ok()
-                    .flatten()
-                    .or_else(|| document().get_element_by_id("innehall"));
-                if let Some(element) =
-                    target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                {
-                    if !element.has_attribute("tabindex") {
-                        let _ = element.set_attribute("tabindex", "-1");
-                    }
-                    let _ = element.focus();
-                }
-            });
+            request_animation_frame(|| focus_heading(600));
         }
         path
     });
+}
+
+/// Focuses the page's main heading; when the page is still loading (its
+/// heading will be replaced), once more when it has loaded, looked for in
+/// each of at most `frames` frames.
+fn focus_heading(frames: u32) {
+    let loading = || {
+        document()
+            .query_selector("main .loading")
+            .ok()
+            .flatten()
+            .is_some()
+    };
+    focus_main_heading();
+    if loading() {
+        wait_to_focus(frames, loading);
+    }
+}
+
+fn wait_to_focus(frames: u32, loading: impl Fn() -> bool + 'static) {
+    request_animation_frame(move || {
+        if !loading() {
+            focus_main_heading();
+        } else if frames > 0 {
+            wait_to_focus(frames - 1, loading);
+        }
+    });
+}
+
+fn focus_main_heading() {
+    let target = document()
+        .query_selector("main h1")
+        .ok()
+        .flatten()
+        .or_else(|| document().get_element_by_id("innehall"));
+    if let Some(element) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if !element.has_attribute("tabindex") {
+            let _ = element.set_attribute("tabindex", "-1");
+        }
+        let _ = element.focus();
+    }
 }

@@ -13,6 +13,21 @@ pub fn Loading() -> impl IntoView {
     }
 }
 
+/// A whole page that is loading: what the server sends for a page whose
+/// content only the app can show.
+#[cfg(not(target_arch = "wasm32"))]
+#[component]
+pub fn LoadingPage() -> impl IntoView {
+    view! {
+        <div class="page">
+            <div class="loading" role="status">
+                <span class="loading__spinner" aria-hidden="true"></span>
+                "Sidan laddas …"
+            </div>
+        </div>
+    }
+}
+
 /// A failed load, with a way to try again.
 #[component]
 pub fn LoadError(

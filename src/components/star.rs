@@ -36,6 +36,12 @@ impl MyProgramme {
             if let Some(at) = list.iter().position(|s| s.id == activity.id) {
                 list.remove(at);
             } else {
+                // Its whole record, for the service worker to keep: a
+                // starred activity opens offline in full.
+                let id = activity.id.clone();
+                leptos::task::spawn_local(async move {
+                    let _ = crate::api::public_activity(&id).await;
+                });
                 list.push(Starred {
                     id: activity.id.clone(),
                     title: activity.title.clone(),

@@ -7,48 +7,72 @@ use programme::{Activity, ical, regions};
 
 use super::{use_filter_from_query, use_page_title};
 use crate::AppRoute;
-use crate::api::ProgrammeResource;
+use crate::api::{ApiError, ProgrammeResource};
 use crate::components::{AppLink, LoadError, Loading, StarButton};
 
-/// Everything about one activity, at `/aktivitet/{id}`.
+/// Everything about one activity, at `/aktivitet/{id}`. The programme the
+/// app holds is the listing: the activity's whole record is fetched when its
+/// page opens (and kept by the service worker for reading offline); the
+/// server, rendering the page, has it at hand.
 #[component]
 pub fn ActivityPage() -> impl IntoView {
     let resource = ProgrammeResource::use_context();
     let params = use_params_map();
     let filter = use_filter_from_query();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let activity = Memo::new(move |_| {
-        resource
-            .get()
-            .and_then(Result::ok)
-            .and_then(|data| data.programme.get(&id()).cloned())
+    let complete = resource
+        .get_untracked()
+        .and_then(Result::ok)
+        .is_some_and(|data| data.complete);
+    let record = (!complete).then(|| {
+        LocalResource::new(move || {
+            let id = id();
+            async move { crate::api::public_activity(&id).await }
+        })
     });
-    use_page_title(move || match (resource.get(), activity.get()) {
-        (_, Some(a)) => a.title,
-        (Some(Ok(_)), None) => "Aktiviteten finns inte".to_owned(),
+    // `None` while loading; then the activity, or `None` inside when there
+    // is no such activity.
+    let activity = Memo::new(move |_| match resource.get()? {
+        Err(error) => Some(Err(error)),
+        Ok(data) if data.complete || !data.is_open => Some(Ok(data.programme.get(&id()).cloned())),
+        Ok(_) => match record?.get()? {
+            Ok(activity) => Some(Ok(Some(activity))),
+            Err(ApiError::Status { status: 404, .. }) => Some(Ok(None)),
+            Err(error) => Some(Err(error)),
+        },
+    });
+    use_page_title(move || match activity.get() {
+        Some(Ok(Some(a))) => a.title,
+        Some(Ok(None)) => "Aktiviteten finns inte".to_owned(),
         _ => "Aktivitet".to_owned(),
     });
     let back = move || AppRoute::Programme(filter.get()).path();
+    let retry = move |_| {
+        resource.refetch();
+        if let Some(record) = record {
+            record.refetch();
+        }
+    };
 
     view! {
         <div class="page page--activity">
             <p class="back-link"><A href=back>"← Tillbaka till programmet"</A></p>
-            {move || match (resource.get(), activity.get()) {
-                (None, _) => view! {
+            {move || match activity.get() {
+                None => view! {
                     <h1>"Aktiviteten"</h1>
                     <Loading />
                 }
                 .into_any(),
-                (Some(Err(error)), _) => view! {
+                Some(Err(error)) => view! {
                     <h1>"Aktiviteten"</h1>
-                    <LoadError error=error on_retry=Callback::new(move |_| resource.refetch()) />
+                    <LoadError error=error on_retry=Callback::new(retry) />
                 }
                 .into_any(),
-                (Some(Ok(_)), Some(activity)) => view! {
+                Some(Ok(Some(activity))) => view! {
                     <ActivityDetails activity=activity />
                 }
                 .into_any(),
-                (Some(Ok(_)), None) => view! {
+                Some(Ok(None)) => view! {
                     <h1>"Aktiviteten finns inte"</h1>
                     <p>"Den kan ha tagits bort, eller så är länken fel. Sök efter den i programmet."</p>
                 }
@@ -140,7 +164,7 @@ fn ActivityDetails(activity: Activity) -> impl IntoView {
                 <div><dt>"Målgrupp"</dt><dd>{join_labels(&activity.audiences, |a| a.label())}</dd></div>
             </dl>
             {(!cancelled).then(|| {
-                let site = window().location().origin().unwrap_or_default();
+                let site = crate::Site::use_context().origin;
                 let file = format!("/api/activities/{}.ics", programme::filter::percent_encode(&activity.id));
                 view! {
                     <p class="calendar-links">

@@ -43,9 +43,15 @@ fn use_filter_from_query() -> Memo<ProgrammeFilter> {
     })
 }
 
-/// Keeps the document title in step with the page: "<page> – Innovationsveckan".
+/// A page's document title: "<page> – Innovationsveckan".
+pub fn page_title(page: &str) -> String {
+    format!("{page} – Innovationsveckan")
+}
+
+/// Keeps the document title in step with the page (the server writes the
+/// same title into the first screen's HTML).
 fn use_page_title(title: impl Fn() -> String + Send + Sync + 'static) {
     Effect::new(move |_| {
-        document().set_title(&format!("{} – Innovationsveckan", title()));
+        document().set_title(&page_title(&title()));
     });
 }

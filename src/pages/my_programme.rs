@@ -53,8 +53,15 @@ pub fn MyProgrammePage() -> impl IntoView {
                     found.sort_unstable();
                     let cancelled = found.iter().filter(|&&i| all[i].is_cancelled()).count();
                     let chosen: Vec<programme::Activity> = found.iter().map(|&i| all[i].clone()).collect();
+                    // Their whole records, for the calendar file and kept for
+                    // opening each one offline.
+                    let listed = chosen.clone();
+                    let whole = LocalResource::new(move || crate::api::whole_records(chosen.clone()));
                     let edition = data.edition.name.clone();
-                    let download = move |_| download_calendar(&chosen, &edition);
+                    let download = move |_| {
+                        let activities = whole.get_untracked().unwrap_or_else(|| listed.clone());
+                        download_calendar(&activities, &edition);
+                    };
                     let days = data
                         .programme
                         .day_groups(&found)

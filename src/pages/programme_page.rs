@@ -456,7 +456,7 @@ fn CalendarExport(filter: Memo<ProgrammeFilter>) -> impl IntoView {
         }
     };
     let filtered = move || !filter.with(ProgrammeFilter::is_empty);
-    let host = window().location().host().unwrap_or_default();
+    let host = crate::Site::use_context().host;
     view! {
         <p class="calendar-export">
             <a href=move || format!("/api/activities.ics{}", query()) download="">

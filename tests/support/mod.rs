@@ -109,6 +109,13 @@ pub async fn visit_with(configure: impl FnOnce(&mut Config)) -> Visit {
         json!({ "source": "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' blocked ' + e.blockedURI));" }),
     )
     .await;
+    // Sum every layout shift the page reports.
+    cdp(
+        &client,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": LAYOUT_SHIFTS }),
+    )
+    .await;
     Visit {
         client,
         base: format!("http://{}", server.addr),
@@ -117,6 +124,36 @@ pub async fn visit_with(configure: impl FnOnce(&mut Config)) -> Visit {
         _driver: driver,
         _dir: dir,
     }
+}
+
+const LAYOUT_SHIFTS: &str = r#"
+window.__layoutShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+  }
+}).observe({ type: 'layout-shift', buffered: true });
+"#;
+
+/// Waits until the app runs: it has taken the place of the first screen
+/// the server sent (which shows the same, but whose buttons do nothing
+/// yet). After a page load, before the test acts like a visitor.
+pub async fn app_started(client: &Client) {
+    // The app marks its element when it has taken the first screen's place.
+    eventually("the app to take over the first screen", || async {
+        let running = client
+            .find_all(Locator::Css("#app[data-running]"))
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(!running.is_empty())
+    })
+    .await;
+}
+
+/// Opens an address, as typed into the browser, and waits for the app.
+pub async fn goto(client: &Client, url: &str) {
+    client.goto(url).await.unwrap();
+    app_started(client).await;
 }
 
 /// Runs a test body in the browser and always closes the browser, even when an
@@ -178,6 +215,7 @@ pub async fn text_of(client: &Client, css: &str) -> Result<String, String> {
 
 /// The form field whose label reads `label`, as a visitor finds it.
 pub async fn field(client: &Client, label: &str) -> fantoccini::elements::Element {
+    app_started(client).await;
     let label_element = client
         .wait()
         .at_most(WAIT)
@@ -313,6 +351,7 @@ pub async fn press(client: &Client, key: fantoccini::key::Key) {
 /// Tabs forward until the focused element starts as `wanted` ("tag#id
 /// text"), at most `limit` times.
 pub async fn tab_to(client: &Client, wanted: &str, limit: usize) {
+    app_started(client).await;
     for _ in 0..limit {
         if focused(client).await.starts_with(wanted) {
             return;

@@ -78,6 +78,7 @@ pub async fn tick(c: &Client, label: &str) {
 }
 
 pub async fn button(c: &Client, text: &str) -> fantoccini::elements::Element {
+    super::app_started(c).await;
     c.wait()
         .at_most(WAIT)
         .for_element(Locator::XPath(&format!(
@@ -251,6 +252,7 @@ pub async fn api_as(
 
 /// Clicks a link by its whole visible text.
 pub async fn click_link(c: &Client, text: &str) {
+    super::app_started(c).await;
     c.wait()
         .at_most(WAIT)
         .for_element(Locator::XPath(&format!("//a[normalize-space()='{text}']")))

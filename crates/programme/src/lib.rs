@@ -15,6 +15,7 @@ pub mod demo;
 pub mod draft;
 pub mod filter;
 pub mod ical;
+pub mod listing;
 pub mod model;
 pub mod moderation;
 #[cfg(feature = "openapi")]

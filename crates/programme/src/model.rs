@@ -212,7 +212,11 @@ impl Edition {
 pub struct Venue {
     /// The venue's name, for example "Stadshuset, sal B".
     pub name: String,
+    /// Left out of the listing ([`crate::listing`]), as are the other
+    /// `#[serde(default)]` fields of an activity.
+    #[serde(default)]
     pub street_address: String,
+    #[serde(default)]
     pub postal_code: String,
     pub city: String,
     /// The four-digit kommun code (see [`crate::regions`]).
@@ -239,7 +243,7 @@ pub struct Organiser {
 }
 
 /// Whom the public contacts about an activity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
@@ -270,6 +274,9 @@ pub struct Activity {
     pub title: String,
     /// One or two sentences shown in the list.
     pub summary: String,
+    /// Not in the listing ([`crate::listing`]), as the other fields marked
+    /// `#[serde(default)]`: empty when read from it.
+    #[serde(default)]
     pub description: String,
     /// Start, with the Stockholm offset of that moment.
     #[serde(with = "crate::time::moment_serde")]
@@ -282,17 +289,22 @@ pub struct Activity {
     /// Where, for physical and hybrid activities.
     pub venue: Option<Venue>,
     /// How to join, for digital and hybrid activities.
+    #[serde(default)]
     pub online: Option<Online>,
     /// The two-digit län code of the venue, for physical and hybrid activities.
     pub region_code: Option<String>,
     pub themes: Vec<Theme>,
     pub audiences: Vec<Audience>,
     /// The language the activity is held in, as a BCP 47 code ("sv", "en").
+    #[serde(default)]
     pub language: String,
     /// The organiser first, then co-organisers.
     pub organisers: Vec<Organiser>,
+    #[serde(default)]
     pub contact: Contact,
+    #[serde(default)]
     pub signup_url: Option<String>,
+    #[serde(default)]
     pub accessibility: Accessibility,
     /// Why the organiser called the activity off, when they said (shown with
     /// "Inställd").

@@ -286,7 +286,7 @@ pub fn app(state: AppState) -> Router {
     let shell = web::AppShell::load(&config.dist_dir);
     let router = Router::new()
         .nest("/api", api::router(state.clone()))
-        .merge(web::router(&config.dist_dir, shell.clone()));
+        .merge(web::router(&config.dist_dir, shell.clone(), state.clone()));
     security::with_security_headers(router, &shell.html(), config.hsts)
         .layer(TraceLayer::new_for_http())
 }

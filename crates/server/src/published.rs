@@ -24,10 +24,13 @@ pub const JSON: &str = "application/json";
 pub struct Published {
     pub edition: Edition,
     pub edition_id: i64,
-    pub programme: Programme,
+    pub programme: Arc<Programme>,
     /// `{"activities":[…]}` of the whole programme, ready to send and compressed
     /// once, so the most requested answer costs no work per request.
     pub list: Precompressed,
+    /// `GET /api/listing`: the whole programme in its compact form, made
+    /// and compressed once.
+    pub listing: Precompressed,
     /// `GET /api/stats` of the whole programme, made with it.
     pub stats: Precompressed,
     /// When this programme was put together: the DTSTAMP of its calendar files.
@@ -35,6 +38,17 @@ pub struct Published {
     /// The filtered lists asked for since, by their normalised filter (the
     /// query string [`ProgrammeFilter::to_query_string`] writes).
     filtered: Mutex<HashMap<String, Arc<Precompressed>>>,
+    /// The web app's pages rendered since (their first screen as HTML), by
+    /// the key [`crate::web`] makes of the address.
+    pages: Mutex<HashMap<String, Arc<RenderedPage>>>,
+}
+
+/// A page of the web app as rendered for one address: its status and its
+/// HTML, compressed once.
+#[derive(Debug)]
+pub struct RenderedPage {
+    pub status: u16,
+    pub html: Precompressed,
 }
 
 /// The body of `GET /api/activities`.
@@ -48,18 +62,24 @@ pub struct ActivityList<'a> {
 impl Published {
     /// Prepares the published programme for serving.
     pub fn new(edition: Edition, edition_id: i64, activities: Vec<Activity>) -> Self {
-        let programme = Programme::new(activities);
+        let programme = Arc::new(Programme::new(activities));
         let all: Vec<&Activity> = programme.activities().iter().collect();
         let list = Precompressed::compressed(list_body(&all), JSON);
+        let listing = Precompressed::compressed(
+            programme::listing::lines(&all),
+            programme::listing::MEDIA_TYPE,
+        );
         let stats = Precompressed::compressed(stats_body(&programme, &edition), JSON);
         Published {
             edition,
             edition_id,
             programme,
             list,
+            listing,
             stats,
             built_at: chrono::Utc::now(),
             filtered: Mutex::new(HashMap::new()),
+            pages: Mutex::new(HashMap::new()),
         }
     }
 
@@ -98,6 +118,22 @@ impl Published {
     pub fn kept(&self, key: &str) -> Option<Arc<Precompressed>> {
         let filtered = self.filtered.lock().unwrap_or_else(|e| e.into_inner());
         filtered.get(key).cloned()
+    }
+
+    /// The page kept for `key`, if it was rendered already.
+    pub fn kept_page(&self, key: &str) -> Option<Arc<RenderedPage>> {
+        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages.get(key).cloned()
+    }
+
+    /// Keeps a rendered page (starting again when [`FILTERED_KEPT`] are
+    /// kept, so random addresses cannot fill the memory).
+    pub fn keep_page(&self, key: String, page: Arc<RenderedPage>) {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        if pages.len() >= FILTERED_KEPT {
+            pages.clear();
+        }
+        pages.insert(key, page);
     }
 
     /// How many filtered lists are kept (for the tests).

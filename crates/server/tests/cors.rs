@@ -164,6 +164,7 @@ async fn the_public_reads_are_the_documents_untokened_programme_gets() {
             "/api/activities.ics",
             "/api/activities/{id}",
             "/api/edition",
+            "/api/listing",
             "/api/openapi.json",
             "/api/stats",
         ]

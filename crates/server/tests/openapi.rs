@@ -159,6 +159,7 @@ async fn every_route_of_the_api_is_in_the_document() {
         ("GET", "/api/activities.ics"),
         ("GET", "/api/activities.csv"),
         ("GET", "/api/stats"),
+        ("GET", "/api/listing"),
         ("GET", "/api/openapi.json"),
         ("GET", "/api/submissions/{id}"),
         ("GET", "/api/admin/activities"),

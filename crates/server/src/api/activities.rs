@@ -20,6 +20,7 @@ use crate::published::{ActivityList, JSON, Published, list_body};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_activities))
+        .routes(routes!(listing))
         .routes(routes!(get_activity))
         .routes(routes!(list_calendar))
         .routes(routes!(list_csv))
@@ -180,6 +181,34 @@ async fn list_activities(
         .await
         .map_err(|e| ApiError::Internal(format!("making a filtered list: {e}")))?;
     Ok(list.respond(&headers))
+}
+
+/// The whole programme in its compact listing form, what the web app
+/// fetches: one JSON object per line, each activity with what a list's
+/// cards, filters and search need (its page's details come with
+/// `GET /api/activities/{id}`). Made once with each published programme.
+#[utoipa::path(
+    get,
+    path = "/listing",
+    tag = PUBLIC_TAG,
+    params(
+        ("If-None-Match" = Option<String>, Header, description = "The ETag of a listing \
+            fetched before: 304 if it is unchanged."),
+    ),
+    responses(
+        (status = 200, description = "JSON Lines (one `Listed` activity per line, in \
+            programme order); empty before the programme opens.",
+            content_type = "application/jsonl", body = programme::listing::Listed,
+            headers(("ETag" = String, description = "The version of this listing."))),
+        (status = 304, description = "Unchanged since the ETag in `If-None-Match`."),
+    )
+)]
+async fn listing(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let published = state.published();
+    if !published.edition.programme_is_open(state.today()) {
+        return Precompressed::plain(Vec::new(), programme::listing::MEDIA_TYPE).respond(&headers);
+    }
+    published.listing.respond(&headers)
 }
 
 /// One published activity, as JSON, or as a calendar file when the id ends
