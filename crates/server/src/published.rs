@@ -37,10 +37,43 @@ pub struct Published {
     pub built_at: chrono::DateTime<chrono::Utc>,
     /// The filtered lists asked for since, by their normalised filter (the
     /// query string [`ProgrammeFilter::to_query_string`] writes).
-    filtered: Mutex<HashMap<String, Arc<Precompressed>>>,
+    filtered: Kept<Precompressed>,
     /// The web app's pages rendered since (their first screen as HTML), by
     /// the key [`crate::web`] makes of the address.
-    pages: Mutex<HashMap<String, Arc<RenderedPage>>>,
+    pages: Kept<RenderedPage>,
+}
+
+/// Answers made for a key and kept, at most [`FILTERED_KEPT`] of them: when
+/// full, it starts again (a crawler trying every filter or address cannot
+/// fill the memory).
+#[derive(Debug)]
+struct Kept<T>(Mutex<HashMap<String, Arc<T>>>);
+
+impl<T> Kept<T> {
+    fn new() -> Self {
+        Kept(Mutex::new(HashMap::new()))
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<T>>> {
+        // A poisoned lock still holds whole answers: each is put in one step.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<T>> {
+        self.map().get(key).cloned()
+    }
+
+    fn keep(&self, key: String, value: Arc<T>) {
+        let mut map = self.map();
+        if map.len() >= FILTERED_KEPT {
+            map.clear();
+        }
+        map.insert(key, value);
+    }
+
+    fn len(&self) -> usize {
+        self.map().len()
+    }
 }
 
 /// A page of the web app as rendered for one address: its status and its
@@ -78,8 +111,8 @@ impl Published {
             listing,
             stats,
             built_at: chrono::Utc::now(),
-            filtered: Mutex::new(HashMap::new()),
-            pages: Mutex::new(HashMap::new()),
+            filtered: Kept::new(),
+            pages: Kept::new(),
         }
     }
 
@@ -106,42 +139,28 @@ impl Published {
         let body = list_body(&self.programme.filter(filter));
         let made =
             Arc::new(Precompressed::compressed(body, JSON).with_etag(self.filtered_etag(key)));
-        let mut filtered = self.filtered.lock().unwrap_or_else(|e| e.into_inner());
-        if filtered.len() >= FILTERED_KEPT {
-            filtered.clear();
-        }
-        filtered.insert(key.to_owned(), Arc::clone(&made));
+        self.filtered.keep(key.to_owned(), Arc::clone(&made));
         made
     }
 
     /// The filtered list kept for `key`, if it was made already.
     pub fn kept(&self, key: &str) -> Option<Arc<Precompressed>> {
-        let filtered = self.filtered.lock().unwrap_or_else(|e| e.into_inner());
-        filtered.get(key).cloned()
+        self.filtered.get(key)
     }
 
     /// The page kept for `key`, if it was rendered already.
     pub fn kept_page(&self, key: &str) -> Option<Arc<RenderedPage>> {
-        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages.get(key).cloned()
+        self.pages.get(key)
     }
 
-    /// Keeps a rendered page (starting again when [`FILTERED_KEPT`] are
-    /// kept, so random addresses cannot fill the memory).
+    /// Keeps a rendered page.
     pub fn keep_page(&self, key: String, page: Arc<RenderedPage>) {
-        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        if pages.len() >= FILTERED_KEPT {
-            pages.clear();
-        }
-        pages.insert(key, page);
+        self.pages.keep(key, page);
     }
 
     /// How many filtered lists are kept (for the tests).
     pub fn kept_count(&self) -> usize {
-        self.filtered
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .len()
+        self.filtered.len()
     }
 }
 
