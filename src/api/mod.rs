@@ -108,6 +108,16 @@ pub async fn server_answers() -> bool {
 async fn read_json_answer<T: DeserializeOwned>(
     pending: wasm_bindgen_futures::JsFuture,
 ) -> Result<(T, web_sys::Response), ApiError> {
+    let (text, response) = read_text_answer(pending).await?;
+    let value = serde_json::from_str(&text).map_err(|_| ApiError::Decode)?;
+    Ok((value, response))
+}
+
+/// A started request's body as text, with the answer's headers; every
+/// non-2xx answer becomes an [`ApiError`] with the server's message.
+async fn read_text_answer(
+    pending: wasm_bindgen_futures::JsFuture,
+) -> Result<(String, web_sys::Response), ApiError> {
     let (response, text) = answer(pending).await.ok_or(ApiError::Network)?;
     if !response.ok() {
         let message = text
@@ -121,8 +131,7 @@ async fn read_json_answer<T: DeserializeOwned>(
     }
     // A body cut off by a dropped connection is a network failure, not bad data.
     let text = text.ok_or(ApiError::Network)?;
-    let value = serde_json::from_str(&text).map_err(|_| ApiError::Decode)?;
-    Ok((value, response))
+    Ok((text, response))
 }
 
 /// `GET /api/edition`. Spelled out rather than `#[serde(flatten)]` over
@@ -178,17 +187,9 @@ pub async fn load_programme() -> Result<Arc<ProgrammeData>, ApiError> {
     let (edition, programme_is_open) = edition.into_edition();
     let mut offline_since = offline_copy_of(&answer);
     let activities = if programme_is_open {
-        let (response, text) = self::answer(listing_request)
-            .await
-            .ok_or(ApiError::Network)?;
-        if !response.ok() {
-            return Err(ApiError::Status {
-                status: response.status(),
-                message: String::new(),
-            });
-        }
+        let (text, response) = read_text_answer(listing_request).await?;
         offline_since = offline_copy_of(&response);
-        read_listing(&text.ok_or(ApiError::Network)?).await?
+        read_listing(&text).await?
     } else {
         Vec::new()
     };
