@@ -186,38 +186,38 @@ pub async fn load_programme() -> Result<Arc<ProgrammeData>, ApiError> {
     let (edition, answer) = read_json_answer::<EditionResponse>(edition_request).await?;
     let (edition, programme_is_open) = edition.into_edition();
     let mut offline_since = offline_copy_of(&answer);
-    let activities = if programme_is_open {
+    let programme = if programme_is_open {
         let (text, response) = read_text_answer(listing_request).await?;
         offline_since = offline_copy_of(&response);
         read_listing(&text).await?
     } else {
-        Vec::new()
+        Programme::default()
     };
     Ok(Arc::new(ProgrammeData {
         edition,
         is_open: programme_is_open,
-        programme: Arc::new(Programme::new(activities)),
+        programme: Arc::new(programme),
         complete: false,
         offline_since,
     }))
 }
 
-/// Reads the listing a slice at a time, letting the browser paint and
-/// answer the visitor between slices: ten thousand activities are no one
-/// long task.
-async fn read_listing(text: &str) -> Result<Vec<programme::Activity>, ApiError> {
+/// Reads the listing and prepares the programme's filter a slice at a
+/// time, letting the browser paint and answer the visitor between slices:
+/// ten thousand activities are no one long task.
+async fn read_listing(text: &str) -> Result<Programme, ApiError> {
     /// How long one slice may take, in milliseconds.
     const SLICE_MS: f64 = 8.0;
-    let mut activities = Vec::new();
+    let mut programme = programme::ProgrammeBuilder::default();
     let mut slice_started = js_sys::Date::now();
     for line in text.lines().filter(|line| !line.is_empty()) {
-        activities.push(programme::listing::read_line(line).map_err(|_| ApiError::Decode)?);
+        programme.push(programme::listing::read_line(line).map_err(|_| ApiError::Decode)?);
         if js_sys::Date::now() - slice_started > SLICE_MS {
             next_task().await;
             slice_started = js_sys::Date::now();
         }
     }
-    Ok(activities)
+    Ok(programme.finish())
 }
 
 /// Waits for a task of its own (after what the browser has waiting).

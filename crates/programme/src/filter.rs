@@ -312,28 +312,56 @@ pub struct Programme {
     text_ends: Vec<usize>,
 }
 
+/// The programme's order: by start, end and title.
+fn in_order(a: &Activity, b: &Activity) -> std::cmp::Ordering {
+    a.starts_at
+        .cmp(&b.starts_at)
+        .then(a.ends_at.cmp(&b.ends_at))
+        .then_with(|| a.title.cmp(&b.title))
+}
+
+/// A programme prepared an activity at a time, so that a browser can prepare
+/// ten thousand of them in slices between frames rather than in one long
+/// task. Activities that come in the programme's order (as the server sends
+/// them) need no sorting at the end.
+#[derive(Debug, Default)]
+pub struct ProgrammeBuilder {
+    programme: Programme,
+}
+
+impl ProgrammeBuilder {
+    /// Prepares one more activity's facets and search text.
+    pub fn push(&mut self, activity: Activity) {
+        let programme = &mut self.programme;
+        programme.facets.push(Facets::of(&activity));
+        programme.text.push_str(&search_text(&activity));
+        programme.text_ends.push(programme.text.len());
+        programme.activities.push(activity);
+    }
+
+    /// The programme, in its order.
+    pub fn finish(self) -> Programme {
+        let programme = self.programme;
+        if programme
+            .activities
+            .is_sorted_by(|a, b| in_order(a, b).is_le())
+        {
+            programme
+        } else {
+            Programme::new(programme.activities)
+        }
+    }
+}
+
 impl Programme {
     /// Sorts the activities by start, end and title, and prepares their search text.
     pub fn new(mut activities: Vec<Activity>) -> Self {
-        activities.sort_by(|a, b| {
-            a.starts_at
-                .cmp(&b.starts_at)
-                .then(a.ends_at.cmp(&b.ends_at))
-                .then_with(|| a.title.cmp(&b.title))
-        });
-        let facets = activities.iter().map(Facets::of).collect();
-        let mut text = String::new();
-        let mut text_ends = Vec::with_capacity(activities.len());
-        for activity in &activities {
-            text.push_str(&search_text(activity));
-            text_ends.push(text.len());
+        activities.sort_by(in_order);
+        let mut builder = ProgrammeBuilder::default();
+        for activity in activities {
+            builder.push(activity);
         }
-        Programme {
-            activities,
-            facets,
-            text,
-            text_ends,
-        }
+        builder.programme
     }
 
     /// All activities, in start order.
@@ -440,6 +468,34 @@ mod tests {
 
     fn filter(query: &[(&str, &str)]) -> ProgrammeFilter {
         ProgrammeFilter::from_pairs(query.iter().copied()).unwrap()
+    }
+
+    #[test]
+    fn a_programme_prepared_an_activity_at_a_time_is_the_same_in_any_order() {
+        let activities = demo::activities(demo::sample_edition().starts_on, 200);
+        let whole = Programme::new(activities.clone());
+        let ids = |p: &Programme, f: &ProgrammeFilter| -> Vec<String> {
+            p.filter(f).iter().map(|a| a.id.clone()).collect()
+        };
+        let search = filter(&[("q", &whole.activities()[3].organisers[0].name)]);
+        // In the programme's order (as the server sends the listing), and
+        // backwards.
+        for order in [whole.activities().to_vec(), {
+            let mut reversed = activities;
+            reversed.reverse();
+            reversed
+        }] {
+            let mut builder = ProgrammeBuilder::default();
+            for activity in order {
+                builder.push(activity);
+            }
+            let built = builder.finish();
+            assert_eq!(built.activities(), whole.activities());
+            for f in [ProgrammeFilter::default(), search.clone()] {
+                assert_eq!(ids(&built, &f), ids(&whole, &f));
+            }
+            assert!(ids(&built, &search).len() < 200);
+        }
     }
 
     #[test]

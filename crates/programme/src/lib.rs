@@ -28,7 +28,7 @@ pub mod text;
 pub mod time;
 
 pub use draft::{Draft, DraftForm, Step};
-pub use filter::{FilterError, Programme, ProgrammeFilter};
+pub use filter::{FilterError, Programme, ProgrammeBuilder, ProgrammeFilter};
 pub use model::{
     Accessibility, AccessibilityFeature, Activity, ActivityFormat, ActivityStatus, Audience,
     Contact, Edition, Online, Organiser, OrganiserKind, Theme, Venue,
