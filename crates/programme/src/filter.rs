@@ -339,29 +339,40 @@ impl ProgrammeBuilder {
         programme.activities.push(activity);
     }
 
-    /// The programme, in its order.
+    /// The programme, in its order: activities that came out of order are
+    /// sorted, with what was prepared for them, which is not made again.
     pub fn finish(self) -> Programme {
-        let programme = self.programme;
-        if programme
-            .activities
-            .is_sorted_by(|a, b| in_order(a, b).is_le())
-        {
-            programme
-        } else {
-            Programme::new(programme.activities)
+        let mut programme = self.programme;
+        let activities = &programme.activities;
+        if activities.is_sorted_by(|a, b| in_order(a, b).is_le()) {
+            return programme;
         }
+        let mut order: Vec<usize> = (0..activities.len()).collect();
+        order.sort_by(|&a, &b| in_order(&activities[a], &activities[b]));
+        let mut sorted = ProgrammeBuilder::default();
+        let mut activities: Vec<Option<Activity>> = std::mem::take(&mut programme.activities)
+            .into_iter()
+            .map(Some)
+            .collect();
+        for index in order {
+            let sorted = &mut sorted.programme;
+            sorted.facets.push(programme.facets[index]);
+            sorted.text.push_str(programme.text_of(index));
+            sorted.text_ends.push(sorted.text.len());
+            sorted.activities.extend(activities[index].take());
+        }
+        sorted.programme
     }
 }
 
 impl Programme {
     /// Sorts the activities by start, end and title, and prepares their search text.
-    pub fn new(mut activities: Vec<Activity>) -> Self {
-        activities.sort_by(in_order);
+    pub fn new(activities: Vec<Activity>) -> Self {
         let mut builder = ProgrammeBuilder::default();
         for activity in activities {
             builder.push(activity);
         }
-        builder.programme
+        builder.finish()
     }
 
     /// All activities, in start order.
