@@ -105,17 +105,37 @@ self.addEventListener("fetch", (event) => {
     if (request.mode === "navigate") {
         event.respondWith(page(event, url.pathname + url.search, pageFor(url.pathname)));
     } else {
-        event.respondWith(file(request));
+        event.respondWith(file(event));
     }
 });
 
+// How long a page or a public answer waits for the server when a copy of it
+// is kept: on a very slow network the copy is shown after this, and the fresh
+// one, when it comes, is kept for the next visit.
+const PATIENCE_MS = 4000;
+
 // Fresh from the server when it answers, else what `kept()` finds (also
-// when a proxy in front of the server answers for it with an error page);
-// a good fresh answer is handed to `keep`.
-async function networkFirst(event, kept, keep) {
+// when a proxy in front of the server answers for it with an error page, and
+// after `patience` milliseconds when given); a good fresh answer is handed
+// to `keep`. Keeping never delays or fails the answer: with the storage
+// quota full, nothing new is kept and everything still loads.
+function networkFirst(event, kept, keep, patience) {
+    const fresh = fetch(event.request);
+    // Registered before the answer reads the response, so the copy is taken first.
+    const keeping = fresh.then((response) => (response.ok ? keep(response.clone()) : undefined));
+    event.waitUntil(keeping.catch(() => {}));
+    return freshOrKept(fresh, () => kept().catch(() => undefined), patience);
+}
+
+const LATE = Symbol("late");
+
+async function freshOrKept(fresh, kept, patience) {
     let response;
     try {
-        response = await fetch(event.request);
+        response =
+            patience === undefined
+                ? await fresh
+                : await Promise.race([fresh, new Promise((done) => setTimeout(() => done(LATE), patience))]);
     } catch (error) {
         const copy = await kept();
         if (copy) {
@@ -123,11 +143,12 @@ async function networkFirst(event, kept, keep) {
         }
         throw error;
     }
+    if (response === LATE) {
+        // Without a copy there is nothing better than waiting.
+        return (await kept()) || fresh;
+    }
     if (response.status >= 500) {
         return (await kept()) || response;
-    }
-    if (response.ok) {
-        event.waitUntil(keep(response.clone()));
     }
     return response;
 }
@@ -140,15 +161,18 @@ function page(event, address, app) {
         event,
         async () => (await caches.match(address, { cacheName: CACHE })) || caches.match(app, { cacheName: CACHE }),
         (response) => keepPage(address, response),
+        PATIENCE_MS,
     );
 }
 
-// A public answer, its kept copy marked as such.
+// A public answer, its kept copy marked as such (also when the server has
+// not answered in time: the app says when the copy was fetched).
 function data(event, path) {
     return networkFirst(
         event,
         () => offlineCopy(path),
         (response) => caches.open(DATA_CACHE).then((cache) => cache.put(path, response)),
+        PATIENCE_MS,
     );
 }
 
@@ -163,16 +187,22 @@ async function offlineCopy(path) {
 }
 
 // The build's files have their content hash in their names: a kept copy is
-// always right.
-async function file(request) {
-    const kept = await caches.match(request);
+// always right. Storing a new one happens beside the answer, never in its way.
+async function file(event) {
+    const request = event.request;
+    const kept = await caches.match(request).catch(() => undefined);
     if (kept) {
         return kept;
     }
     const response = await fetch(request);
     if (response.ok && response.type === "basic") {
-        const cache = await caches.open(CACHE);
-        await cache.put(request, response.clone());
+        const copy = response.clone();
+        event.waitUntil(
+            caches
+                .open(CACHE)
+                .then((cache) => cache.put(request, copy))
+                .catch(() => {}),
+        );
     }
     return response;
 }

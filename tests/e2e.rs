@@ -862,6 +862,96 @@ async fn the_programme_and_an_activity_open_again_with_the_server_down() {
     .await;
 }
 
+/// Runs `script` (async, its last argument the callback) in the page and
+/// returns what it hands back.
+async fn in_page(c: &Client, script: &str) -> serde_json::Value {
+    c.execute_async(script, vec![]).await.unwrap()
+}
+
+/// Regression (issue 12, item 12): the service worker awaited `cache.put`
+/// inside `respondWith`, so a full storage quota made the app's own files
+/// fail to load.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn the_app_loads_through_the_service_worker_with_the_storage_quota_full() {
+    in_browser(
+        |_| {},
+        |c, base| async move {
+            open_programme(&c, &base).await;
+            wait_for_the_kept_programme(&c).await;
+            // Nothing of the app kept, and no room to keep anything.
+            let emptied = in_page(
+                &c,
+                r#"const done = arguments[0];
+                   caches.delete('innovationsveckan-app-v1').then(() => done(true), e => done(String(e)));"#,
+            )
+            .await;
+            assert_eq!(emptied, json!(true));
+            cdp(
+                &c,
+                "Storage.overrideQuotaForOrigin",
+                json!({ "origin": base.trim_end_matches('/'), "quotaSize": 1 }),
+            )
+            .await;
+            let put = in_page(
+                &c,
+                r#"const done = arguments[0];
+                   caches.open('probe')
+                     .then(cache => cache.put('/probe', new Response('x'.repeat(100000))))
+                     .then(() => done('stored'), e => done(e.name));"#,
+            )
+            .await;
+            assert_eq!(put, json!("QuotaExceededError"), "the quota is full");
+            let controlled = in_page(
+                &c,
+                "arguments[0](Boolean(navigator.serviceWorker.controller));",
+            )
+            .await;
+            assert_eq!(controlled, json!(true), "the page goes through the service worker");
+            // A reload fetches every file of the app through it again.
+            c.refresh().await.unwrap();
+            wait_for_programme(&c).await;
+            assert!(shown_count(&c).await.unwrap() > 0);
+        },
+    )
+    .await;
+}
+
+/// Issue 12, item 12: on a network so slow that the server seems not to
+/// answer, a page once visited comes from its kept copy after a few seconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn a_page_falls_back_to_its_kept_copy_when_the_server_answers_too_slowly() {
+    support::wizard::with_stoppable_server(|c, base, running, config| async move {
+        open_programme(&c, &base).await;
+        wait_for_the_kept_programme(&c).await;
+        let first_card = text_of(&c, "article.activity-card h3").await.unwrap();
+        running.stop().await;
+        // Something listens where the server was and never answers.
+        let black_hole = tokio::net::TcpListener::bind(config.addr).await.unwrap();
+        let held = tokio::spawn(async move {
+            let mut streams = Vec::new();
+            while let Ok((stream, _)) = black_hole.accept().await {
+                streams.push(stream);
+            }
+        });
+        let asked = std::time::Instant::now();
+        c.refresh().await.unwrap();
+        // The page, and then the programme's data, from their kept copies.
+        eventually("the kept page shown", || async {
+            Ok(text_of(&c, "article.activity-card h3").await? == first_card)
+        })
+        .await;
+        wait_for_text(&c, "[role=status]", "utan anslutning").await;
+        assert!(
+            asked.elapsed() >= std::time::Duration::from_secs(3),
+            "the server had its chance first"
+        );
+        held.abort();
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
 async fn starred_activities_stay_in_mitt_program_after_a_reload_and_offline() {
