@@ -161,8 +161,9 @@ pub struct OrganiserInput {
 }
 
 /// Every field of the wizard, as typed. Fields missing from a stored draft
-/// (written before the field existed) are empty.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// (written before the field existed) are empty. Its `Debug` hides the
+/// submitter's private e-mail.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DraftForm {
     pub organisers: Vec<OrganiserInput>,
@@ -193,6 +194,42 @@ pub struct DraftForm {
     pub accessibility_note: String,
     pub submitter_email: String,
     pub consent: bool,
+}
+
+impl std::fmt::Debug for DraftForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DraftForm")
+            .field("organisers", &self.organisers)
+            .field("title", &self.title)
+            .field("summary", &self.summary)
+            .field("description", &self.description)
+            .field("themes", &self.themes)
+            .field("audiences", &self.audiences)
+            .field("language", &self.language)
+            .field("day", &self.day)
+            .field("starts_at", &self.starts_at)
+            .field("ends_at", &self.ends_at)
+            .field("format", &self.format)
+            .field("venue_name", &self.venue_name)
+            .field("street_address", &self.street_address)
+            .field("postal_code", &self.postal_code)
+            .field("city", &self.city)
+            .field("municipality_code", &self.municipality_code)
+            .field("platform", &self.platform)
+            .field("online_url", &self.online_url)
+            .field("contact_name", &self.contact_name)
+            .field("contact_email", &self.contact_email)
+            .field("contact_phone", &self.contact_phone)
+            .field("signup_url", &self.signup_url)
+            .field("accessibility_features", &self.accessibility_features)
+            .field("accessibility_note", &self.accessibility_note)
+            .field(
+                "submitter_email",
+                &crate::submission::hidden(&self.submitter_email),
+            )
+            .field("consent", &self.consent)
+            .finish()
+    }
 }
 
 impl Default for DraftForm {
@@ -248,8 +285,9 @@ pub struct Draft {
 }
 
 /// The sent activity a draft changes: sending it is a `PUT` with the
-/// organiser's edit token, based on the version the draft started from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// organiser's edit token, based on the version the draft started from. Its
+/// `Debug` hides the token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditOf {
     /// The activity's id on the server.
     pub activity_id: String,
@@ -257,6 +295,16 @@ pub struct EditOf {
     pub token: String,
     /// The activity's version when the draft was made (`If-Match`).
     pub version: u64,
+}
+
+impl std::fmt::Debug for EditOf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EditOf")
+            .field("activity_id", &self.activity_id)
+            .field("token", &crate::submission::hidden(&self.token))
+            .field("version", &self.version)
+            .finish()
+    }
 }
 
 /// Why a stored draft cannot be used as it is.
@@ -739,6 +787,28 @@ mod tests {
             NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
         )
         .with_timezone(&Utc)
+    }
+
+    /// Regression (issue 12, item 8): the records with the submitter's e-mail
+    /// and the edit token derived `Debug`, so a logged value carried them.
+    #[test]
+    fn debug_hides_the_submitters_email_and_the_edit_token() {
+        let mut submission = valid();
+        submission.submitter_email = "privat.person@example.se".into();
+        let mut form = filled();
+        form.submitter_email = "privat.person@example.se".into();
+        let edit = EditOf {
+            activity_id: "a1".into(),
+            token: "f00dfeed".repeat(8),
+            version: 3,
+        };
+        let shown = format!("{submission:?} {form:?} {edit:?}");
+        assert!(!shown.contains(&submission.submitter_email), "{shown}");
+        assert!(!shown.contains(&form.submitter_email), "{shown}");
+        assert!(!shown.contains("f00dfeed"), "{shown}");
+        assert!(shown.contains("<hidden>") && shown.contains(&submission.title));
+        // The public contact stays readable: it is shown in the programme.
+        assert!(shown.contains(&submission.contact.email));
     }
 
     fn filled() -> DraftForm {

@@ -56,8 +56,9 @@ pub fn language_name(code: &str) -> Option<&'static str> {
 }
 
 /// A new activity as its organiser sends it: the fields of an [`Activity`] that
-/// the organiser decides, plus the private e-mail the edit link goes to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// the organiser decides, plus the private e-mail the edit link goes to (hidden
+/// in its `Debug`, which logs may show).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
@@ -88,6 +89,34 @@ pub struct Submission {
     pub submitter_email: String,
 }
 
+/// What `Debug` shows of a private value: whether there is one.
+pub fn hidden(value: &str) -> &'static str {
+    if value.is_empty() { "" } else { "<hidden>" }
+}
+
+impl std::fmt::Debug for Submission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Submission")
+            .field("title", &self.title)
+            .field("summary", &self.summary)
+            .field("description", &self.description)
+            .field("starts_at", &self.starts_at)
+            .field("ends_at", &self.ends_at)
+            .field("format", &self.format)
+            .field("venue", &self.venue)
+            .field("online", &self.online)
+            .field("themes", &self.themes)
+            .field("audiences", &self.audiences)
+            .field("language", &self.language)
+            .field("organisers", &self.organisers)
+            .field("contact", &self.contact)
+            .field("signup_url", &self.signup_url)
+            .field("accessibility", &self.accessibility)
+            .field("submitter_email", &hidden(&self.submitter_email))
+            .finish()
+    }
+}
+
 /// Why a field's value is not accepted. The key is what the API returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -99,6 +128,11 @@ pub enum ErrorCode {
     InvalidEmail,
     InvalidUrl,
     NotHttps,
+    /// A link's host name has letters outside a–z (it could pass for another).
+    NonAsciiHost,
+    /// A text holds an invisible control character, such as one that turns
+    /// the direction of the text around (U+202E).
+    ControlCharacter,
     InvalidPhone,
     InvalidPostalCode,
     InvalidTime,
@@ -157,18 +191,20 @@ impl FieldErrors {
 
     /// Checks a required text with a length limit.
     fn text(&mut self, field: &str, value: &str, max: usize) {
-        let value = value.trim();
-        if value.is_empty() {
+        if value.trim().is_empty() {
             self.add(field, ErrorCode::Required);
         } else {
             self.length(field, value, max);
         }
     }
 
-    /// Checks an optional text's length.
-    fn length(&mut self, field: &str, value: &str, max: usize) {
+    /// Checks an optional text's length and characters.
+    pub fn length(&mut self, field: &str, value: &str, max: usize) {
         if value.trim().chars().count() > max {
             self.add(field, ErrorCode::TooLong);
+        }
+        if value.chars().any(is_hidden_control) {
+            self.add(field, ErrorCode::ControlCharacter);
         }
     }
 
@@ -221,9 +257,23 @@ pub fn is_email(text: &str) -> bool {
         && labels.last().is_some_and(|tld| tld.chars().count() >= 2)
 }
 
+/// Whether a character may not be in a text: a control character other than a
+/// line break or tab, or one that changes the direction of the text around it
+/// (the embeddings, overrides and isolates that let "gpj.exe" read as
+/// "exe.jpg", and the Arabic letter mark).
+pub fn is_hidden_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
+}
+
 /// What is wrong with a link, if anything: it must be an `https://` address with
-/// a host name, no spaces and no user name (which hides where a link goes).
+/// a host name of a–z, digits, dots and hyphens (punycode for other letters, so
+/// that "exаmple.se" with a Cyrillic "а" cannot pass for "example.se"), no
+/// spaces or control characters and no user name (which hides where a link goes).
 pub fn url_problem(text: &str) -> Option<ErrorCode> {
+    if text.chars().any(is_hidden_control) {
+        return Some(ErrorCode::ControlCharacter);
+    }
     let lower = text.to_ascii_lowercase();
     let rest = match lower.strip_prefix("https://") {
         Some(rest) => rest,
@@ -245,6 +295,9 @@ pub fn url_problem(text: &str) -> Option<ErrorCode> {
     if !host_ok || text.chars().any(char::is_whitespace) || host_and_port.contains('@') {
         return Some(ErrorCode::InvalidUrl);
     }
+    if !host.is_ascii() {
+        return Some(ErrorCode::NonAsciiHost);
+    }
     None
 }
 
@@ -261,6 +314,42 @@ fn is_phone(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_ascii_digit() || " +-()".contains(c))
+}
+
+/// Whether a value's bit comes twice: one pass, however long the list.
+fn has_repeats(bits: impl Iterator<Item = u32>) -> bool {
+    let mut seen = 0;
+    for bit in bits {
+        if seen & bit != 0 {
+            return true;
+        }
+        seen |= bit;
+    }
+    false
+}
+
+/// An organiser's name as compared for repeats (trimmed, lower case). Its
+/// comparisons are counted in tests, which hold the validation linear.
+#[derive(PartialEq, Eq)]
+struct NameKey(String);
+
+#[cfg(test)]
+thread_local! {
+    static NAME_COMPARISONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl Ord for NameKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        #[cfg(test)]
+        NAME_COMPARISONS.with(|count| count.set(count.get() + 1));
+        self.0.cmp(&other.0)
+    }
+}
+
+impl PartialOrd for NameKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Submission {
@@ -284,17 +373,17 @@ impl Submission {
         if self.organisers.len() > limits::ORGANISERS {
             errors.add("organisers", ErrorCode::TooMany);
         }
-        for (index, organiser) in self.organisers.iter().enumerate() {
+        // Past the limit the list is refused as a whole; its names are not
+        // looked at, so a body of thousands costs no more than one of ten.
+        let mut names = std::collections::BTreeSet::new();
+        for (index, organiser) in self.organisers.iter().take(limits::ORGANISERS).enumerate() {
             errors.text(
                 &format!("organisers[{index}].name"),
                 &organiser.name,
                 limits::NAME,
             );
-            let name = crate::text::lower(organiser.name.trim());
-            let repeated = self.organisers[..index]
-                .iter()
-                .any(|earlier| crate::text::lower(earlier.name.trim()) == name);
-            if repeated && !name.is_empty() {
+            let name = NameKey(crate::text::lower(organiser.name.trim()));
+            if !name.0.is_empty() && !names.insert(name) {
                 errors.add(format!("organisers[{index}].name"), ErrorCode::Duplicate);
             }
         }
@@ -313,15 +402,11 @@ impl Submission {
         if self.audiences.is_empty() {
             errors.add("audiences", ErrorCode::Required);
         }
-        for (index, theme) in self.themes.iter().enumerate() {
-            if self.themes[..index].contains(theme) {
-                errors.add("themes", ErrorCode::Duplicate);
-            }
+        if has_repeats(self.themes.iter().map(|theme| theme.bit())) {
+            errors.add("themes", ErrorCode::Duplicate);
         }
-        for (index, audience) in self.audiences.iter().enumerate() {
-            if self.audiences[..index].contains(audience) {
-                errors.add("audiences", ErrorCode::Duplicate);
-            }
+        if has_repeats(self.audiences.iter().map(|audience| audience.bit())) {
+            errors.add("audiences", ErrorCode::Duplicate);
         }
         if self.language.trim().is_empty() {
             errors.add("language", ErrorCode::Required);
@@ -393,11 +478,8 @@ impl Submission {
         if let Some(note) = &self.accessibility.note {
             errors.length("accessibility.note", note, limits::ACCESSIBILITY_NOTE);
         }
-        let features = &self.accessibility.features;
-        for (index, feature) in features.iter().enumerate() {
-            if features[..index].contains(feature) {
-                errors.add("accessibility.features", ErrorCode::Duplicate);
-            }
+        if has_repeats(self.accessibility.features.iter().map(|f| f.bit())) {
+            errors.add("accessibility.features", ErrorCode::Duplicate);
         }
         errors.email("submitter_email", &self.submitter_email);
     }
@@ -536,6 +618,8 @@ pub fn error_message(field: &str, code: ErrorCode) -> String {
         (_, E::InvalidEmail) => "Skriv e-postadressen i formatet namn@exempel.se.".into(),
         (_, E::InvalidUrl) => "Skriv en fullständig adress, till exempel https://exempel.se/sida.".into(),
         (_, E::NotHttps) => "Adressen måste börja med https://, så att den är säker att öppna.".into(),
+        (_, E::NonAsciiHost) => "Namnet i adressen får bara ha bokstäverna a–z, siffror, punkt och bindestreck, eftersom andra tecken kan få en adress att likna en annan. Skriv ett namn med å, ä eller ö i dess xn--form, till exempel xn--gteborg-90a.se för göteborg.se.".into(),
+        (_, E::ControlCharacter) => format!("{what} innehåller ett osynligt styrtecken, till exempel ett som vänder textens riktning. Skriv texten igen eller klistra in den som oformaterad text."),
         (_, E::InvalidPhone) => "Skriv telefonnumret med siffror, till exempel 070-123 45 67.".into(),
         (_, E::InvalidPostalCode) => "Skriv postnumret med fem siffror, till exempel 123 45.".into(),
         (_, E::InvalidTime) => "Skriv tiden som timmar och minuter, till exempel 13.30.".into(),
@@ -766,6 +850,60 @@ pub(crate) mod tests {
         assert_eq!(codes(&s, "organisers[1].name"), [ErrorCode::Duplicate]);
     }
 
+    /// Regression (issue 12, item 3): each organiser's name was compared with
+    /// every earlier one, lowered again per pair, so the work grew with the
+    /// square of the list's length.
+    #[test]
+    fn organiser_validation_is_linear_in_the_number_of_organisers() {
+        let comparisons = |count: usize| {
+            let mut s = valid();
+            s.organisers = (0..count)
+                .map(|i| Organiser {
+                    name: format!("Kommun {i}"),
+                    kind: OrganiserKind::Municipality,
+                })
+                .collect();
+            super::NAME_COMPARISONS.with(|c| c.set(0));
+            let errors = s.validate(&edition(), now());
+            (super::NAME_COMPARISONS.with(|c| c.get()), errors)
+        };
+        let (at_limit, errors) = comparisons(limits::ORGANISERS);
+        assert!(errors.first("organisers").is_none());
+        assert!(at_limit > 0, "the names are compared");
+        // Past the limit the count stays what it is at the limit, however
+        // long the list: the rest is refused unread.
+        for count in [limits::ORGANISERS + 1, 200, 2_000, 20_000] {
+            let (work, errors) = comparisons(count);
+            assert_eq!(errors.first("organisers"), Some(ErrorCode::TooMany));
+            assert_eq!(work, at_limit, "{work} comparisons for {count} organisers");
+        }
+        let n = limits::ORGANISERS;
+        assert!(
+            at_limit <= n * (n - 1) / 2,
+            "{at_limit} comparisons for {n}"
+        );
+        // A repeat is still found, whatever its place.
+        let mut s = valid();
+        s.organisers.push(Organiser {
+            name: s.organisers[0].name.to_uppercase(),
+            kind: OrganiserKind::Region,
+        });
+        let last = s.organisers.len() - 1;
+        assert_eq!(
+            codes(&s, &format!("organisers[{last}].name")),
+            [ErrorCode::Duplicate]
+        );
+    }
+
+    #[test]
+    fn a_repeated_theme_is_refused_and_every_theme_once_is_not() {
+        let mut s = valid();
+        s.themes = vec![Theme::DataAi, Theme::DataAi];
+        assert_eq!(codes(&s, "themes"), [ErrorCode::Duplicate]);
+        s.themes = Theme::ALL.to_vec();
+        assert!(codes(&s, "themes").is_empty());
+    }
+
     #[test]
     fn the_day_must_be_inside_the_edition_week() {
         let mut s = valid();
@@ -874,6 +1012,70 @@ pub(crate) mod tests {
         let mut s = valid();
         s.submitter_email = "anna".into();
         assert_eq!(codes(&s, "submitter_email"), [ErrorCode::InvalidEmail]);
+    }
+
+    /// Regression (issue 12, item 9): any letter passed in a host name, so a
+    /// Cyrillic "а" made a link that reads as a known address.
+    #[test]
+    fn look_alike_links_are_refused() {
+        assert_eq!(url_problem("https://xn--gteborg-90a.se/program"), None);
+        for look_alike in [
+            "https://ex\u{0430}mple.se",
+            "https://göteborg.se",
+            "https://umeå.se:443/a",
+        ] {
+            assert_eq!(
+                url_problem(look_alike),
+                Some(ErrorCode::NonAsciiHost),
+                "{look_alike}"
+            );
+        }
+        // Other letters after the host are only part of the page's name.
+        assert_eq!(url_problem("https://umea.se/evenemang/höst"), None);
+        let mut s = valid();
+        s.signup_url = Some("https://paypal.c\u{043E}m/".into());
+        assert_eq!(codes(&s, "signup_url"), [ErrorCode::NonAsciiHost]);
+        let message = error_message("signup_url", ErrorCode::NonAsciiHost);
+        assert!(
+            message.contains("a–z") && message.contains("xn--"),
+            "{message}"
+        );
+    }
+
+    /// Regression (issue 12, item 9): texts with bidi overrides or other
+    /// control characters were stored and shown as they came.
+    #[test]
+    fn control_and_direction_characters_are_refused_in_texts_and_links() {
+        for hidden in [
+            '\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{061C}', '\u{0000}', '\u{001B}',
+            '\u{0085}',
+        ] {
+            let mut s = valid();
+            s.title = format!("Workshop {hidden}gpj.exe");
+            assert_eq!(
+                codes(&s, "title"),
+                [ErrorCode::ControlCharacter],
+                "U+{:04X}",
+                hidden as u32
+            );
+            let mut s = valid();
+            s.organisers[0].name.push(hidden);
+            assert_eq!(
+                codes(&s, "organisers[0].name"),
+                [ErrorCode::ControlCharacter]
+            );
+            assert_eq!(
+                url_problem(&format!("https://umea.se/{hidden}")),
+                Some(ErrorCode::ControlCharacter)
+            );
+        }
+        // Line breaks and tabs belong in a description; Swedish, Sámi and emoji
+        // with joiners are text, not controls.
+        let mut s = valid();
+        s.description = "Rad ett\r\nRad två\n\tindrag. Ŋ, å, ä, ö. 👩\u{200D}💻".into();
+        assert!(codes(&s, "description").is_empty());
+        let message = error_message("title", ErrorCode::ControlCharacter);
+        assert!(message.contains("osynligt styrtecken"), "{message}");
     }
 
     #[test]

@@ -118,6 +118,42 @@ pub struct Config {
     #[arg(long, env = "IV_MAIL_RETRY_SECONDS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub mail_retry_seconds: u64,
+
+    /// Seconds a client has to send a request's head, from the moment it
+    /// connects or got its last answer; a connection kept open without a
+    /// new request is closed after it, too.
+    #[arg(long, env = "IV_HEADER_TIMEOUT_SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_seconds: u64,
+
+    /// Seconds a client has to send a request's whole body.
+    #[arg(long, env = "IV_BODY_TIMEOUT_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_seconds: u64,
+
+    /// Most connections open at once; more are closed as they come. Lowered
+    /// to what the process may open (`ulimit -n`) less 64.
+    #[arg(long, env = "IV_MAX_CONNECTIONS", default_value_t = 4096,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+
+    /// Most connections one client address (an IPv6 /64) may hold open; 0
+    /// for no such limit, which is right behind a proxy: every connection
+    /// then comes from the proxy's address.
+    #[arg(long, env = "IV_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    pub max_connections_per_address: u64,
+
+    /// Seconds a stop (SIGTERM, Ctrl-C) lets requests in flight finish
+    /// before what is left is closed.
+    #[arg(long, env = "IV_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
+    pub shutdown_grace_seconds: u64,
+
+    /// Days an Idempotency-Key is remembered, so that a retry within them
+    /// gets the registration it first made (clients promise 24 h; the app
+    /// retries a queued registration whenever it is online again).
+    #[arg(long, env = "IV_IDEMPOTENCY_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub idempotency_days: u32,
 }
 
 /// The sender of e-mail, unless configured.
@@ -160,6 +196,15 @@ impl std::fmt::Debug for Config {
             .field("operator_emails", &self.operator_emails)
             .field("public_url", &self.public_url)
             .field("mail_retry_seconds", &self.mail_retry_seconds)
+            .field("header_timeout_seconds", &self.header_timeout_seconds)
+            .field("body_timeout_seconds", &self.body_timeout_seconds)
+            .field("max_connections", &self.max_connections)
+            .field(
+                "max_connections_per_address",
+                &self.max_connections_per_address,
+            )
+            .field("shutdown_grace_seconds", &self.shutdown_grace_seconds)
+            .field("idempotency_days", &self.idempotency_days)
             .finish()
     }
 }
@@ -189,6 +234,24 @@ impl Config {
             operator_emails: None,
             public_url: None,
             mail_retry_seconds: 60,
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 30,
+            max_connections: 4096,
+            max_connections_per_address: 256,
+            shutdown_grace_seconds: 10,
+            idempotency_days: 30,
+        }
+    }
+
+    /// The connection limits these settings make.
+    pub fn connection_limits(&self) -> crate::serve::Limits {
+        let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        crate::serve::Limits {
+            header_timeout: std::time::Duration::from_secs(self.header_timeout_seconds),
+            max_connections: count(self.max_connections),
+            max_per_address: (self.max_connections_per_address > 0)
+                .then(|| count(self.max_connections_per_address)),
+            grace: std::time::Duration::from_secs(self.shutdown_grace_seconds),
         }
     }
 

@@ -17,6 +17,7 @@ pub mod rate_limit;
 pub mod request_hash;
 pub mod review;
 pub mod security;
+pub mod serve;
 pub mod storage;
 pub mod tokens;
 pub mod web;
@@ -30,6 +31,7 @@ use anyhow::Context;
 use axum::Router;
 use chrono::{NaiveDate, Utc};
 use programme::{demo, time::today_in_stockholm};
+use tower_http::timeout::DeadlineBody;
 use tower_http::trace::TraceLayer;
 
 pub use config::Config;
@@ -53,6 +55,11 @@ struct Inner {
     /// Held while the programme is rebuilt, so two changes in quick
     /// succession cannot install their snapshots in the wrong order.
     republishing: tokio::sync::Mutex<()>,
+    /// Whether a failed rebuild is being tried again in the background.
+    rebuild_retrying: std::sync::atomic::AtomicBool,
+    /// Rebuilds still to fail on purpose, in this crate's tests.
+    #[cfg(test)]
+    failing_rebuilds: std::sync::atomic::AtomicUsize,
     submissions: RateLimiter,
     edit_tokens: EditTokens,
     operators: Operators,
@@ -62,6 +69,8 @@ struct Inner {
     mail_wake: Arc<tokio::sync::Notify>,
     /// The e-mail sender; it stops with the state.
     _mail_sender: AbortOnDrop,
+    /// Forgets old idempotency keys every hour; it stops with the state.
+    _housekeeping: AbortOnDrop,
     /// The site's address for links (`IV_PUBLIC_URL`), without a trailing slash.
     site: String,
 }
@@ -177,12 +186,19 @@ impl AppState {
             edit_tokens.clone(),
             Arc::clone(&mail_wake),
         )));
+        let housekeeping = AbortOnDrop(tokio::spawn(forget_old_submissions_hourly(
+            Arc::clone(&storage),
+            config.idempotency_days,
+        )));
         Ok(AppState {
             inner: Arc::new(Inner {
                 config,
                 storage,
                 published: RwLock::new(Arc::new(published)),
                 republishing: tokio::sync::Mutex::new(()),
+                rebuild_retrying: std::sync::atomic::AtomicBool::new(false),
+                #[cfg(test)]
+                failing_rebuilds: std::sync::atomic::AtomicUsize::new(0),
                 submissions,
                 edit_tokens,
                 operators,
@@ -190,15 +206,73 @@ impl AppState {
                 mail_recipients,
                 mail_wake,
                 _mail_sender: mail_sender,
+                _housekeeping: housekeeping,
                 site,
             }),
         })
     }
 
-    /// Reloads the public activities and replaces the published programme,
-    /// after a change of what is public.
-    pub async fn republish(&self) -> Result<(), StorageError> {
+    /// Publishes the programme anew after a committed change of what is
+    /// public. It cannot fail the request that made the change, which is
+    /// stored whatever happens here: when the rebuild fails (the database
+    /// unreachable for a moment), that is logged and the rebuild is tried
+    /// again in the background, after pauses growing from 0.1 s to 30 s,
+    /// until it succeeds.
+    pub async fn republish(&self) {
+        if let Err(error) = self.rebuild().await {
+            tracing::error!(
+                %error,
+                "the programme could not be rebuilt: it is tried again until it is"
+            );
+            self.retry_rebuild();
+        }
+    }
+
+    /// Starts the background retries of a failed rebuild, unless they run.
+    fn retry_rebuild(&self) {
+        use std::sync::atomic::Ordering;
+        if self.inner.rebuild_retrying.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        // Weak: a state dropped (a server stopped) ends the retries.
+        let inner = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            let mut pause = Duration::from_millis(100);
+            loop {
+                tokio::time::sleep(pause).await;
+                let Some(inner) = inner.upgrade() else {
+                    return;
+                };
+                let state = AppState { inner };
+                match state.rebuild().await {
+                    Ok(()) => {
+                        tracing::info!("the programme is published again");
+                        state.inner.rebuild_retrying.store(false, Ordering::Release);
+                        return;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, ?pause, "rebuilding the programme failed again");
+                    }
+                }
+                pause = (pause * 2).min(Duration::from_secs(30));
+            }
+        });
+    }
+
+    /// Reloads the public activities and replaces the published programme.
+    async fn rebuild(&self) -> Result<(), StorageError> {
         let _turn = self.inner.republishing.lock().await;
+        #[cfg(test)]
+        {
+            use std::sync::atomic::Ordering;
+            let failing = &self.inner.failing_rebuilds;
+            if failing
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1))
+                .is_ok()
+            {
+                return Err(StorageError::Rebuild("failed on purpose".into()));
+            }
+        }
         let current = self.published();
         let activities = self.storage().public_activities(current.edition_id).await?;
         let (edition, edition_id) = (current.edition.clone(), current.edition_id);
@@ -286,9 +360,51 @@ pub fn app(state: AppState) -> Router {
     let shell = web::AppShell::load(&config.dist_dir);
     let router = Router::new()
         .nest("/api", api::router(state.clone()))
-        .merge(web::router(&config.dist_dir, shell.clone(), state.clone()));
+        .merge(web::router(&config.dist_dir, shell.clone(), state.clone()))
+        .layer(axum::middleware::map_request_with_state(
+            Duration::from_secs(config.body_timeout_seconds),
+            body_deadline,
+        ));
     security::with_security_headers(router, &shell.html(), config.hsts)
         .layer(TraceLayer::new_for_http())
+}
+
+/// Forgets the idempotency keys older than `days`, now and every hour.
+async fn forget_old_submissions_hourly(storage: Arc<dyn Storage>, days: u32) {
+    let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match forget_old_submissions(storage.as_ref(), days, Utc::now()).await {
+            Ok(0) => {}
+            Ok(forgotten) => tracing::info!(forgotten, days, "old idempotency keys forgotten"),
+            Err(error) => tracing::warn!(%error, "old idempotency keys could not be forgotten"),
+        }
+    }
+}
+
+/// Forgets the idempotency keys stored more than `days` before `now`.
+pub async fn forget_old_submissions(
+    storage: &dyn Storage,
+    days: u32,
+    now: chrono::DateTime<Utc>,
+) -> Result<u64, StorageError> {
+    let before = now - chrono::TimeDelta::days(i64::from(days));
+    storage
+        .forget_submissions_before(&before.to_rfc3339())
+        .await
+}
+
+/// A request body not all there within `deadline` is unreadable: 400
+/// `unreadable_body`. Requests without a body (most of them) get no timer.
+async fn body_deadline(
+    axum::extract::State(deadline): axum::extract::State<Duration>,
+    request: axum::extract::Request,
+) -> axum::extract::Request {
+    use axum::body::HttpBody;
+    if request.body().size_hint().exact() == Some(0) {
+        return request;
+    }
+    request.map(|body| axum::body::Body::new(DeadlineBody::new(deadline, body)))
 }
 
 /// A server listening on a socket.
@@ -297,10 +413,9 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     stop: tokio::sync::oneshot::Sender<()>,
+    /// How long a stop lets requests in flight finish.
+    grace: Duration,
 }
-
-/// How long [`RunningServer::stop`] lets requests in flight finish.
-const STOP_GRACE: Duration = Duration::from_secs(5);
 
 impl RunningServer {
     /// Runs until the server stops (Ctrl-C or SIGTERM).
@@ -317,11 +432,20 @@ impl RunningServer {
     /// Stops the server and returns when it is gone: the listener is closed,
     /// idle keep-alive connections too (so a client cannot go on talking to
     /// the stopped server), and the address can be bound again. Requests in
-    /// flight get a few seconds to finish.
+    /// flight get the grace period (`IV_SHUTDOWN_GRACE_SECONDS`) to finish.
     pub async fn stop(self) {
-        let RunningServer { mut task, stop, .. } = self;
+        let RunningServer {
+            mut task,
+            stop,
+            grace,
+            ..
+        } = self;
         let _ = stop.send(());
-        if tokio::time::timeout(STOP_GRACE, &mut task).await.is_err() {
+        // The serving task closes what is left after the grace period itself.
+        if tokio::time::timeout(grace + Duration::from_secs(1), &mut task)
+            .await
+            .is_err()
+        {
             task.abort();
             let _ = task.await;
         }
@@ -342,26 +466,31 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         .await
         .with_context(|| format!("cannot listen on {addr} (IV_ADDR): is the port taken?"))?;
     let addr = listener.local_addr()?;
+    let limits = state.config().connection_limits().fitted_to_process();
+    tracing::info!(?limits, "connection limits");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        // With the peer's address, for the per-client limits.
-        let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, service)
-            .with_graceful_shutdown(async move {
-                // A handle dropped without `stop` leaves the server running, as before.
-                let stop_requested = async {
-                    if stopped.await.is_err() {
-                        std::future::pending::<()>().await;
-                    }
-                };
-                tokio::select! {
-                    () = shutdown_signal() => {},
-                    () = stop_requested => {},
+        let stop = async move {
+            // A handle dropped without `stop` leaves the server running, as before.
+            let stop_requested = async {
+                if stopped.await.is_err() {
+                    std::future::pending::<()>().await;
                 }
-            })
-            .await
+            };
+            tokio::select! {
+                () = shutdown_signal() => {},
+                () = stop_requested => {},
+            }
+        };
+        serve::serve(listener, app(state), limits, stop).await;
+        Ok(())
     });
-    Ok(RunningServer { addr, task, stop })
+    Ok(RunningServer {
+        addr,
+        task,
+        stop,
+        grace: limits.grace,
+    })
 }
 
 /// Bytes as lowercase hex, two characters each.
@@ -393,5 +522,98 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = ctrl_c.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use programme::ActivityStatus;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    const ADMIN_TOKEN: &str = "a-test-operator-token-of-32-chars-or-more";
+
+    async fn published_has(state: &AppState, id: &str) -> bool {
+        state
+            .published()
+            .programme
+            .activities()
+            .iter()
+            .any(|a| a.id == id)
+    }
+
+    /// Waits (up to 20 s, the retries' pauses are 0.1 s, 0.2 s, 0.4 s, …).
+    async fn eventually_published(state: &AppState, id: &str) {
+        for _ in 0..200 {
+            if published_has(state, id).await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{id} never reached the published programme");
+    }
+
+    /// Regression (issue 12, item 6): a failed rebuild after a committed
+    /// decision answered the operator 500 and nothing tried again, so the
+    /// public list stayed stale until the next change.
+    #[tokio::test]
+    async fn a_failed_rebuild_is_retried_and_the_operator_is_not_told_500() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::with_data_dir(dir.path());
+        config.admin_token = Some(ADMIN_TOKEN.into());
+        let state = AppState::open(config).await.unwrap();
+        let edition = state.published().edition.clone();
+        let mut pending = demo::activities(edition.starts_on, 1).remove(0);
+        pending.id = "waiting-for-review".into();
+        pending.status = ActivityStatus::Pending;
+        state
+            .storage()
+            .insert_activities(state.published().edition_id, vec![pending])
+            .await
+            .unwrap();
+
+        state.inner.failing_rebuilds.store(3, Ordering::Release);
+        let approve = Request::post("/api/admin/activities/waiting-for-review/approve")
+            .header(header::AUTHORIZATION, format!("Bearer {ADMIN_TOKEN}"))
+            .body(Body::empty())
+            .unwrap();
+        let reply = app(state.clone()).oneshot(approve).await.unwrap();
+        assert_eq!(reply.status(), StatusCode::OK, "the decision is stored");
+        assert!(
+            !published_has(&state, "waiting-for-review").await,
+            "the rebuild failed"
+        );
+        eventually_published(&state, "waiting-for-review").await;
+        assert_eq!(state.inner.failing_rebuilds.load(Ordering::Acquire), 0);
+        assert!(!state.inner.rebuild_retrying.load(Ordering::Acquire));
+    }
+
+    #[tokio::test]
+    async fn retries_stop_when_the_server_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(Config::with_data_dir(dir.path()))
+            .await
+            .unwrap();
+        state
+            .inner
+            .failing_rebuilds
+            .store(usize::MAX, Ordering::Release);
+        state.republish().await;
+        assert!(state.inner.rebuild_retrying.load(Ordering::Acquire));
+        let weak = Arc::downgrade(&state.inner);
+        drop(state);
+        // The retrying task holds the state only while it tries.
+        for _ in 0..50 {
+            if weak.upgrade().is_none() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the retries kept the stopped server's state alive");
     }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::pin::Pin;
 use std::str::FromStr;
 
+use programme::submission::hidden;
 use programme::{Activity, ActivityStatus, Edition};
 
 use crate::mail::NewMail;
@@ -31,12 +32,17 @@ pub enum StorageError {
         "the database has schema version {version}, this server knows {known}: it was made by a newer version"
     )]
     NewerSchema { version: i64, known: i64 },
+    #[error(
+        "the database has schema version {version}, which no version of this server writes: it is refused untouched"
+    )]
+    UnknownSchema { version: i64 },
     #[error("the published programme could not be rebuilt: {0}")]
     Rebuild(String),
 }
 
-/// An activity with what only the server and its operators see.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An activity with what only the server and its operators see. Its `Debug`
+/// hides the submitter's e-mail.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ActivityRecord {
     pub activity: Activity,
     pub edition_id: i64,
@@ -63,8 +69,9 @@ pub struct ActivityRecord {
     pub created_at: String,
 }
 
-/// A registration to store once per idempotency key.
-#[derive(Debug, Clone)]
+/// A registration to store once per idempotency key. Its `Debug` hides the
+/// submitter's e-mail.
+#[derive(Clone)]
 pub struct NewSubmission {
     pub idempotency_key: String,
     /// What a repeated request is compared by (see [`crate::request_hash`]).
@@ -74,6 +81,38 @@ pub struct NewSubmission {
     pub submitter_email: String,
     /// The e-mail it sends, stored with it (see [`crate::mail`]).
     pub mails: Vec<NewMail>,
+}
+
+impl std::fmt::Debug for ActivityRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActivityRecord")
+            .field("activity", &self.activity)
+            .field("edition_id", &self.edition_id)
+            .field(
+                "submitter_email",
+                &self.submitter_email.as_deref().map(hidden),
+            )
+            .field("review_note", &self.review_note)
+            .field("version", &self.version)
+            .field("approved_at", &self.approved_at)
+            .field("approved", &self.approved)
+            .field("changed_since_approval", &self.changed_since_approval)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for NewSubmission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSubmission")
+            .field("idempotency_key", &self.idempotency_key)
+            .field("request_hash", &self.request_hash)
+            .field("edition_id", &self.edition_id)
+            .field("activity", &self.activity)
+            .field("submitter_email", &hidden(&self.submitter_email))
+            .field("mails", &self.mails)
+            .finish()
+    }
 }
 
 /// What an idempotency key already stands for.
@@ -288,8 +327,16 @@ pub trait Storage: Send + Sync + 'static {
     /// off before anyone approved it never becomes public).
     fn public_activities(&self, edition_id: i64) -> StorageFuture<'_, Vec<Activity>>;
 
-    /// What an idempotency key was used for, if it was.
-    fn find_submission(&self, idempotency_key: &str) -> StorageFuture<'_, Option<KnownSubmission>>;
+    /// What an idempotency key was used for in an edition, if it was.
+    fn find_submission(
+        &self,
+        edition_id: i64,
+        idempotency_key: &str,
+    ) -> StorageFuture<'_, Option<KnownSubmission>>;
+
+    /// Forgets the idempotency keys stored before `before` (RFC 3339, UTC);
+    /// returns how many. The registrations stay.
+    fn forget_submissions_before(&self, before: &str) -> StorageFuture<'_, u64>;
 
     /// Stores a registration under its idempotency key, unless the key is taken:
     /// then nothing is stored and the earlier registration is returned. Atomic,
@@ -447,6 +494,25 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE activities ADD COLUMN approved_body TEXT;
     UPDATE activities SET approved_body = body WHERE approved_at IS NOT NULL;
 "#,
+    // 6: an Idempotency-Key belongs to one edition (the same key may come
+    // again in next year's week), and is kept for a while, not for ever:
+    // `created_at` is indexed for the server's daily clean-up.
+    r#"
+    CREATE TABLE submissions_of_edition (
+        edition_id      INTEGER NOT NULL REFERENCES editions(id),
+        idempotency_key TEXT NOT NULL,
+        request_hash    TEXT NOT NULL,
+        activity_id     TEXT NOT NULL UNIQUE REFERENCES activities(id),
+        created_at      TEXT NOT NULL,
+        PRIMARY KEY (edition_id, idempotency_key)
+    );
+    INSERT INTO submissions_of_edition
+        SELECT a.edition_id, s.idempotency_key, s.request_hash, s.activity_id, s.created_at
+        FROM submissions s JOIN activities a ON a.id = s.activity_id;
+    DROP TABLE submissions;
+    ALTER TABLE submissions_of_edition RENAME TO submissions;
+    CREATE INDEX submissions_by_age ON submissions(created_at);
+"#,
 ];
 
 impl SqliteStorage {
@@ -482,7 +548,12 @@ impl SqliteStorage {
         if version > known {
             return Err(StorageError::NewerSchema { version, known });
         }
-        for (index, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        // A negative number would wrap to a huge `usize` and skip every
+        // migration; nothing of ours writes one, so the file is not ours.
+        let Ok(done) = usize::try_from(version) else {
+            return Err(StorageError::UnknownSchema { version });
+        };
+        for (index, migration) in MIGRATIONS.iter().enumerate().skip(done) {
             sqlx::raw_sql(*migration).execute(&mut *tx).await?;
             // A number we wrote ourselves, not input: safe in the statement.
             let set_version = format!("PRAGMA user_version = {}", index + 1);
@@ -570,6 +641,7 @@ fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ActivityRecord, Stor
 
 async fn known_submission<'c, E>(
     executor: E,
+    edition_id: i64,
     idempotency_key: &str,
 ) -> Result<Option<KnownSubmission>, StorageError>
 where
@@ -579,8 +651,9 @@ where
         "SELECT s.request_hash, ",
         record_columns!(),
         " FROM submissions s JOIN activities a ON a.id = s.activity_id
-         WHERE s.idempotency_key = ?"
+         WHERE s.edition_id = ? AND s.idempotency_key = ?"
     ))
+    .bind(edition_id)
     .bind(idempotency_key)
     .fetch_optional(executor)
     .await?;
@@ -681,23 +754,53 @@ impl Storage for SqliteStorage {
             .bind(ActivityStatus::Cancelled.key())
             .fetch_all(&self.pool)
             .await?;
-            rows.iter()
-                .map(|row| {
-                    let id: String = row.try_get("id")?;
+            // One unreadable row is logged and left out; it must not take
+            // the whole programme (and the next start) down with it.
+            let mut activities = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let id: Option<String> = row.try_get("id").ok();
+                let read = (|| -> Result<Activity, StorageError> {
                     let body: String = row.try_get("body")?;
                     let version: i64 = row.try_get("version")?;
-                    let mut activity: Activity = serde_json::from_str(&body)
-                        .map_err(|source| StorageError::Corrupt { id, source })?;
+                    let mut activity: Activity =
+                        serde_json::from_str(&body).map_err(|source| StorageError::Corrupt {
+                            id: id.clone().unwrap_or_default(),
+                            source,
+                        })?;
                     activity.version = public_version(version);
                     Ok(activity)
-                })
-                .collect()
+                })();
+                match read {
+                    Ok(activity) => activities.push(activity),
+                    Err(error) => tracing::error!(
+                        id = id.as_deref().unwrap_or("?"),
+                        %error,
+                        "a published activity cannot be read: it is left out of the programme"
+                    ),
+                }
+            }
+            Ok(activities)
         })
     }
 
-    fn find_submission(&self, idempotency_key: &str) -> StorageFuture<'_, Option<KnownSubmission>> {
+    fn find_submission(
+        &self,
+        edition_id: i64,
+        idempotency_key: &str,
+    ) -> StorageFuture<'_, Option<KnownSubmission>> {
         let key = idempotency_key.to_owned();
-        Box::pin(async move { known_submission(&self.pool, &key).await })
+        Box::pin(async move { known_submission(&self.pool, edition_id, &key).await })
+    }
+
+    fn forget_submissions_before(&self, before: &str) -> StorageFuture<'_, u64> {
+        let before = before.to_owned();
+        Box::pin(async move {
+            let done = sqlx::query("DELETE FROM submissions WHERE created_at < ?1")
+                .bind(before)
+                .execute(&self.pool)
+                .await?;
+            Ok(done.rows_affected())
+        })
     }
 
     fn insert_submission(&self, submission: NewSubmission) -> StorageFuture<'_, SubmissionOutcome> {
@@ -706,7 +809,13 @@ impl Storage for SqliteStorage {
                 // The UNIQUE keys are the last guard should two writers ever
                 // get past the lookup (another process without IMMEDIATE, say).
                 Err(StorageError::Database(e)) if is_unique_violation(&e) => {
-                    match known_submission(&self.pool, &submission.idempotency_key).await? {
+                    match known_submission(
+                        &self.pool,
+                        submission.edition_id,
+                        &submission.idempotency_key,
+                    )
+                    .await?
+                    {
                         Some(known) => Ok(SubmissionOutcome::Known(known)),
                         None => Err(StorageError::Database(e)),
                     }
@@ -1119,7 +1228,9 @@ impl SqliteStorage {
         submission: &NewSubmission,
     ) -> Result<SubmissionOutcome, StorageError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        if let Some(known) = known_submission(&mut *tx, &submission.idempotency_key).await? {
+        if let Some(known) =
+            known_submission(&mut *tx, submission.edition_id, &submission.idempotency_key).await?
+        {
             return Ok(SubmissionOutcome::Known(known));
         }
         let now = chrono::Utc::now().to_rfc3339();
@@ -1132,9 +1243,10 @@ impl SqliteStorage {
         )
         .await?;
         sqlx::query(
-            "INSERT INTO submissions (idempotency_key, request_hash, activity_id, created_at)
-             VALUES (?, ?, ?, ?)",
+            "INSERT INTO submissions (edition_id, idempotency_key, request_hash, activity_id, created_at)
+             VALUES (?, ?, ?, ?, ?)",
         )
+        .bind(submission.edition_id)
         .bind(&submission.idempotency_key)
         .bind(&submission.request_hash)
         .bind(&submission.activity.id)

@@ -367,7 +367,7 @@ async fn a_cancelled_approved_activity_stays_public_with_its_reason_and_a_cancel
             .is_none()
     );
     // Also once the programme is built again from the database.
-    app.state.republish().await.unwrap();
+    app.state.republish().await;
     assert_eq!(public_title(&app, &pending).await, None);
     assert_eq!(
         app.get(&format!("/api/activities/{pending}")).await.status,
@@ -647,7 +647,7 @@ async fn an_activity_withdrawn_by_the_operators_and_then_cancelled_stays_out_of_
     assert!(app.admin_record(&id).await["approved_at"].is_null());
     let reply = app.cancel(&id, Some(&token), None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    app.state.republish().await.unwrap();
+    app.state.republish().await;
     assert_eq!(public_title(&app, &id).await, None);
 }
 

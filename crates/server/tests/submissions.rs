@@ -742,6 +742,66 @@ async fn the_organiser_sees_their_registration_with_its_edit_token_only() {
     assert_eq!(after["review_note"], "Passar inte veckans tema.");
 }
 
+/// A database file whose `user_version` is `version` and that holds one table
+/// of its own, so a test sees whether a migration touched it.
+async fn database_with_schema_version(data: &std::path::Path, version: i64) {
+    std::fs::create_dir_all(data).unwrap();
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(data.join("innovationsveckan.sqlite3"))
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let statements =
+        format!("CREATE TABLE someone_elses (x INTEGER); PRAGMA user_version = {version};");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(statements))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+}
+
+async fn tables_in(data: &std::path::Path) -> Vec<String> {
+    let options =
+        sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("innovationsveckan.sqlite3"));
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let tables =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    tables
+}
+
+#[tokio::test]
+async fn a_database_made_by_a_newer_version_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    database_with_schema_version(&data, 99).await;
+    let Err(error) = SqliteStorage::open(&data).await else {
+        panic!("refused")
+    };
+    assert!(error.to_string().contains("schema version 99"), "{error}");
+    assert!(error.to_string().contains("newer version"), "{error}");
+    assert_eq!(tables_in(&data).await, ["someone_elses"]);
+}
+
+/// Regression (issue 12, item 11): `skip(version as usize)` wrapped a negative
+/// version to a huge number and silently skipped every migration.
+#[tokio::test]
+async fn negative_user_version_is_refused_not_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    database_with_schema_version(&data, -1).await;
+    let Err(error) = SqliteStorage::open(&data).await else {
+        panic!("refused")
+    };
+    assert!(error.to_string().contains("schema version -1"), "{error}");
+    assert!(error.to_string().contains("refused untouched"), "{error}");
+    assert_eq!(tables_in(&data).await, ["someone_elses"]);
+    // The server refuses to start on it, too, rather than serving nothing.
+    assert!(AppState::open(Config::with_data_dir(&data)).await.is_err());
+}
+
 #[tokio::test]
 async fn a_database_of_schema_1_is_migrated_and_keeps_its_activities() {
     let dir = tempfile::tempdir().unwrap();
@@ -789,7 +849,7 @@ async fn a_database_of_schema_1_is_migrated_and_keeps_its_activities() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(version, 5);
+    assert_eq!(version, 6);
     let old = storage.current_edition().await.unwrap().unwrap();
     let records = storage
         .activities_by_status(old.id, None, ActivityOrder::Start)
@@ -897,7 +957,7 @@ async fn a_database_of_schema_2_forgets_its_edit_tokens_and_keeps_its_programme(
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(version, 5);
+    assert_eq!(version, 6);
     let columns: Vec<String> =
         sqlx::query_scalar("SELECT name FROM pragma_table_info('activities')")
             .fetch_all(&pool)
@@ -1050,4 +1110,181 @@ async fn a_stopped_server_frees_its_address_for_the_next_start() {
     let response = raw_http(addr, None, GET_EDITION).await;
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     again.stop().await;
+}
+
+/// Regression (issue 12, item 5): an id that is not text once decoded got
+/// axum's plain-text 400 from every route with an id.
+#[tokio::test]
+async fn path_params_that_are_not_text_get_a_json_error() {
+    let app = spawn().await;
+    for (method, uri) in [
+        ("GET", "/api/activities/%FF"),
+        ("GET", "/api/activities/%FF.ics"),
+        ("PUT", "/api/activities/%FF"),
+        ("POST", "/api/activities/%FF/cancel"),
+        ("GET", "/api/submissions/%FF%FE"),
+        ("POST", "/api/admin/activities/%FF/approve"),
+        ("POST", "/api/admin/activities/%FF/reject"),
+        ("POST", "/api/admin/activities/%FF/restore"),
+        ("POST", "/api/admin/mail/%C3%28/retry"),
+    ] {
+        let reply = app.admin(method, uri, Some(ADMIN_TOKEN), None).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{method} {uri}: {}",
+            reply.text()
+        );
+        assert_eq!(
+            reply.headers[header::CONTENT_TYPE],
+            "application/json",
+            "{method} {uri}"
+        );
+        assert_eq!(reply.error(), "not_found", "{method} {uri}");
+        let message = reply.json()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            message.contains("inget id har"),
+            "{method} {uri}: {message}"
+        );
+    }
+}
+
+/// Regression (issue 12, item 6): one unreadable row failed every rebuild of
+/// the programme, and the next start.
+#[tokio::test]
+async fn one_unreadable_row_is_left_out_not_the_whole_programme() {
+    let app = spawn().await;
+    let before = app.public_ids().await;
+    assert!(before.len() > 2);
+    let broken = before[1].clone();
+    let pool = app.database().await;
+    sqlx::query("UPDATE activities SET body = '{\"title\": cut off' WHERE id = ?1")
+        .bind(&broken)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    app.state.republish().await;
+    let expected: Vec<String> = before.iter().filter(|id| **id != broken).cloned().collect();
+    assert_eq!(app.public_ids().await, expected);
+    let app = app.restart(|_| {}).await;
+    assert_eq!(app.public_ids().await, expected, "and it starts again");
+}
+
+/// Issue 12, item 4: a key was global, so next year's week could not use a
+/// key this week had; now each edition has its own.
+#[tokio::test]
+async fn an_idempotency_key_belongs_to_its_edition() {
+    let app = spawn().await;
+    let reply = app.submit("same-key", &app.valid_body().await).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let this_week = app.state.published().edition_id;
+    let storage = app.state.storage();
+    let known = storage
+        .find_submission(this_week, "same-key")
+        .await
+        .unwrap();
+    let first = known.expect("the key is known in its week").record;
+
+    let edition = app.state.published().edition.clone();
+    let next_year = programme::Edition {
+        name: "Innovationsveckan nästa år".into(),
+        year: edition.year + 1,
+        starts_on: edition.starts_on + Duration::days(364),
+        ends_on: edition.ends_on + Duration::days(364),
+        programme_opens_on: edition.programme_opens_on + Duration::days(364),
+    };
+    let other = storage.make_current(next_year, false).await.unwrap();
+    assert!(
+        storage
+            .find_submission(other.id, "same-key")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let mut activity = first.activity.clone();
+    activity.id = "next-year".into();
+    let outcome = storage
+        .insert_submission(server::storage::NewSubmission {
+            idempotency_key: "same-key".into(),
+            request_hash: "v2:other".into(),
+            edition_id: other.id,
+            activity,
+            submitter_email: SUBMITTER.into(),
+            mails: Vec::new(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, server::storage::SubmissionOutcome::Created(ref r) if r.activity.id == "next-year"),
+        "{outcome:?}"
+    );
+    let again = storage
+        .find_submission(this_week, "same-key")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.record.activity.id, first.activity.id);
+}
+
+/// Issue 12, item 4: keys were kept for ever; now for IV_IDEMPOTENCY_DAYS.
+#[tokio::test]
+async fn idempotency_keys_are_forgotten_after_their_days_and_the_registrations_stay() {
+    let app = spawn().await;
+    let body = app.valid_body().await;
+    for key in ["old-key", "month-key", "new-key"] {
+        let body = edited(&body, |b| b["title"] = json!(format!("Aktivitet {key}")));
+        let reply = app.submit(key, &body).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    }
+    let now = Utc::now();
+    let pool = app.database().await;
+    for (key, age) in [
+        ("old-key", Duration::days(31)),
+        ("month-key", Duration::days(29)),
+    ] {
+        sqlx::query("UPDATE submissions SET created_at = ?1 WHERE idempotency_key = ?2")
+            .bind((now - age).to_rfc3339())
+            .bind(key)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    pool.close().await;
+    let storage = app.state.storage();
+    let edition = app.state.published().edition_id;
+    let old = storage
+        .find_submission(edition, "old-key")
+        .await
+        .unwrap()
+        .unwrap();
+    let forgotten = server::forget_old_submissions(storage, 30, now)
+        .await
+        .unwrap();
+    assert_eq!(forgotten, 1);
+    assert!(
+        storage
+            .find_submission(edition, "old-key")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    for key in ["month-key", "new-key"] {
+        assert!(
+            storage
+                .find_submission(edition, key)
+                .await
+                .unwrap()
+                .is_some(),
+            "{key}"
+        );
+    }
+    let kept = storage
+        .find_activity(&old.record.activity.id)
+        .await
+        .unwrap();
+    assert!(kept.is_some(), "the registration itself stays");
 }

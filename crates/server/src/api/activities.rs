@@ -4,7 +4,7 @@
 //! (`/api/activities.csv`).
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use programme::{Activity, ProgrammeFilter, csv, ical};
@@ -12,6 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::api::IdPath;
 use crate::api::openapi::{FilterParams, InvalidFilter, PUBLIC_TAG};
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{Precompressed, etag_matches, not_modified};
@@ -230,7 +231,7 @@ async fn listing(State(state): State<AppState>, headers: HeaderMap) -> Response 
 )]
 async fn get_activity(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Response, ApiError> {
     let published = state.published();
     if !published.edition.programme_is_open(state.today()) {

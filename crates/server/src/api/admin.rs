@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -21,6 +21,7 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::api::IdPath;
 use crate::api::auth::Admin;
 use crate::api::body::{body_bytes, parse_json, require_json};
 use crate::api::openapi::{AdminRefusals, OPERATORS_TAG};
@@ -221,7 +222,7 @@ async fn get_counts(_: Admin, State(state): State<AppState>) -> Result<Response,
 async fn approve_activity(
     admin: Admin,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Response, ApiError> {
     let published = state.published();
     let context = Context {
@@ -286,7 +287,7 @@ async fn approve_activity(
 async fn reject_activity(
     admin: Admin,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -301,8 +302,8 @@ async fn reject_activity(
     let mut errors = FieldErrors::default();
     if reason.is_empty() {
         errors.add("reason", ErrorCode::Required);
-    } else if reason.chars().count() > limits::REVIEW_NOTE {
-        errors.add("reason", ErrorCode::TooLong);
+    } else {
+        errors.length("reason", reason, limits::REVIEW_NOTE);
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -348,7 +349,7 @@ async fn reject_activity(
 async fn restore_activity(
     admin: Admin,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Response, ApiError> {
     let published = state.published();
     let context = Context {
@@ -393,7 +394,8 @@ async fn restore_activity(
 async fn decided(state: &AppState, record: &ActivityRecord) -> Result<Response, ApiError> {
     // A decision can alter the public list (a rejected activity may have
     // been published); rebuilding it is cheap next to an operator's click.
-    state.republish().await?;
+    // The decision is stored: a failed rebuild is retried, never a 500.
+    state.republish().await;
     Ok((private(), Json(AdminActivity::from(record))).into_response())
 }
 
@@ -511,7 +513,7 @@ async fn get_mail(_: Admin, State(state): State<AppState>) -> Result<Response, A
 async fn retry_mail(
     admin: Admin,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Response, ApiError> {
     let id: i64 = id
         .parse()

@@ -61,6 +61,30 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The `{id}` of a route. axum's own `Path` answers an id that is not text
+/// once decoded (`/api/activities/%FF`) with a plain-text 400; no activity or
+/// message has such an id, so this answers our JSON 404 instead.
+pub struct IdPath(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(IdPath(id)),
+            Err(rejection) => {
+                tracing::debug!(%rejection, "an id that is not text");
+                Err(ApiError::NotFound(
+                    "Det finns inget med det id:t: det innehåller tecken som inget id har.",
+                ))
+            }
+        }
+    }
+}
+
 async fn api_not_found() -> ApiError {
     ApiError::NotFound("Det finns ingen sådan adress i API:et.")
 }

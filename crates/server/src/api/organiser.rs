@@ -7,18 +7,19 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, Utc};
 use programme::submission::limits;
-use programme::{Activity, ActivityStatus, ErrorCode, FieldErrors, Submission};
+use programme::{Activity, ActivityStatus, FieldErrors, Submission};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::api::IdPath;
 use crate::api::auth::bearer_token;
 use crate::api::body::{body_bytes, parse_json, require_json};
 use crate::api::openapi::ORGANISER_TAG;
@@ -123,14 +124,11 @@ pub(super) async fn judged<V: Send>(
     Ok(verdict.zip(record))
 }
 
-/// After a change that the public may see, the programme is published anew.
-/// Stored is stored: a failed rebuild is logged, and the next change of the
-/// programme carries this one too.
+/// After a change that the public may see, the programme is published anew
+/// (retried until it works: stored is stored).
 async fn republish_if_public(state: &AppState, record: &ActivityRecord) {
-    if is_public(record)
-        && let Err(error) = state.republish().await
-    {
-        tracing::error!(%error, "the programme could not be republished");
+    if is_public(record) {
+        state.republish().await;
     }
 }
 
@@ -204,7 +202,7 @@ impl<'a> From<&'a AuditEntry> for HistoryEntry<'a> {
 )]
 async fn get_submission(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     authorise(&state, &id, &headers)?;
@@ -293,7 +291,7 @@ async fn get_submission(
 )]
 async fn update_activity(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -407,7 +405,7 @@ struct Cancelled<'a> {
 )]
 async fn cancel_activity(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -424,12 +422,11 @@ async fn cancel_activity(
         .map(str::trim)
         .filter(|reason| !reason.is_empty())
         .map(str::to_owned);
-    if reason
-        .as_deref()
-        .is_some_and(|reason| reason.chars().count() > limits::CANCELLATION_REASON)
-    {
-        let mut errors = FieldErrors::default();
-        errors.add("reason", ErrorCode::TooLong);
+    let mut errors = FieldErrors::default();
+    if let Some(reason) = reason.as_deref() {
+        errors.length("reason", reason, limits::CANCELLATION_REASON);
+    }
+    if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
     let published = state.published();

@@ -114,11 +114,15 @@ async fn create_activity(
 
     // A replay is answered before validation (the activity may have started
     // since) and before the rate limit (a retry is not a new registration).
-    if let Some(known) = state.storage().find_submission(&key).await? {
+    let published = state.published();
+    if let Some(known) = state
+        .storage()
+        .find_submission(published.edition_id, &key)
+        .await?
+    {
         return replay(&state, known, &normalized);
     }
 
-    let published = state.published();
     let errors = submission.validate(&published.edition, Utc::now());
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -160,11 +164,8 @@ async fn create_activity(
         SubmissionOutcome::Created(record) => {
             state.wake_mail_sender();
             if is_public(&record) {
-                // Stored is stored: a failed rebuild is logged, and the next
-                // change of the programme publishes this one too.
-                if let Err(error) = state.republish().await {
-                    tracing::error!(%error, "the programme could not be republished");
-                }
+                // Stored is stored: a failed rebuild is retried until it works.
+                state.republish().await;
             }
             let location =
                 HeaderValue::from_str(&format!("/api/submissions/{}", record.activity.id))

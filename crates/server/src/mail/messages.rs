@@ -4,8 +4,8 @@
 
 use super::{Facts, MailKind};
 
-/// The links a message may carry.
-#[derive(Debug, Clone)]
+/// The links a message may carry. Its `Debug` hides the edit link.
+#[derive(Clone)]
 pub struct Links {
     /// The activity in the public programme.
     pub activity: String,
@@ -16,11 +16,37 @@ pub struct Links {
     pub edit: Option<String>,
 }
 
-/// A message's subject and plain text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A message's subject and plain text. Its `Debug` leaves the body out: an
+/// organiser's message carries the edit link.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Text {
     pub subject: String,
     pub body: String,
+}
+
+impl std::fmt::Debug for Links {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Links")
+            .field("activity", &self.activity)
+            .field("admin", &self.admin)
+            .field(
+                "edit",
+                &self.edit.as_deref().map(programme::submission::hidden),
+            )
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Text")
+            .field("subject", &self.subject)
+            .field(
+                "body",
+                &format_args!("<{} characters hidden>", self.body.chars().count()),
+            )
+            .finish()
+    }
 }
 
 /// The longest title a subject line carries, in characters.

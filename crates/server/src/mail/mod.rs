@@ -123,14 +123,25 @@ impl Facts {
     }
 }
 
-/// A message to put in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A message to put in the outbox. Its `Debug` hides the addresses.
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewMail {
     pub kind: MailKind,
     /// The addresses it goes to.
     pub to: Vec<String>,
     pub activity_id: String,
     pub facts: Facts,
+}
+
+impl std::fmt::Debug for NewMail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewMail")
+            .field("kind", &self.kind)
+            .field("to", &format_args!("<{} hidden>", self.to.len()))
+            .field("activity_id", &self.activity_id)
+            .field("facts", &self.facts)
+            .finish()
+    }
 }
 
 /// Who is told: the operators' addresses (`IV_OPERATOR_EMAILS`; none, and
@@ -260,6 +271,41 @@ mod tests {
             .iter()
             .map(|mail| (mail.kind, mail.to[0].as_str()))
             .collect()
+    }
+
+    /// Regression (issue 12, item 8): the records with the submitter's e-mail,
+    /// the addresses and the edit link derived `Debug`.
+    #[test]
+    fn debug_hides_addresses_and_the_edit_link() {
+        let record = record(ActivityStatus::Pending);
+        let mails = plan_registration(&record.activity, "arrangor@kommun.se", &operators());
+        let new = crate::storage::NewSubmission {
+            idempotency_key: "k".into(),
+            request_hash: "h".into(),
+            edition_id: 1,
+            activity: record.activity.clone(),
+            submitter_email: "arrangor@kommun.se".into(),
+            mails: mails.clone(),
+        };
+        let links = messages::Links {
+            activity: "https://iv.se/aktivitet/a1".into(),
+            admin: "https://iv.se/admin".into(),
+            edit: Some("https://iv.se/mina/a1#f00dfeedf00dfeed".into()),
+        };
+        let text = messages::render(MailKind::Received, &mails[0].facts, &links);
+        assert!(
+            text.body.contains("f00dfeed"),
+            "the message itself has the link"
+        );
+        let shown = format!("{record:?} {new:?} {mails:?} {links:?} {text:?}");
+        for secret in [
+            "arrangor@kommun.se",
+            "granskare@innovationsveckan.se",
+            "f00dfeed",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains(&record.activity.title) && shown.contains("<hidden>"));
     }
 
     #[test]
