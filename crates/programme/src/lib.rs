@@ -95,6 +95,9 @@ pub fn is_admin_path(path: &str) -> bool {
 }
 
 #[cfg(test)]
+mod properties;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
