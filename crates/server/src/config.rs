@@ -122,36 +122,38 @@ pub struct Config {
     /// Seconds a client has to send a request's head, from the moment it
     /// connects or got its last answer; a connection kept open without a
     /// new request is closed after it, too.
-    #[arg(long, env = "IV_HEADER_TIMEOUT_SECONDS", default_value_t = 10,
+    #[arg(long, env = "IV_HEADER_TIMEOUT_SECONDS", default_value_t = DEFAULT_HEADER_TIMEOUT_SECONDS,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub header_timeout_seconds: u64,
 
     /// Seconds a client has to send a request's whole body.
-    #[arg(long, env = "IV_BODY_TIMEOUT_SECONDS", default_value_t = 30,
+    #[arg(long, env = "IV_BODY_TIMEOUT_SECONDS", default_value_t = DEFAULT_BODY_TIMEOUT_SECONDS,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub body_timeout_seconds: u64,
 
     /// Most connections open at once; more are closed as they come. Lowered
     /// to what the process may open (`ulimit -n`) less 64.
-    #[arg(long, env = "IV_MAX_CONNECTIONS", default_value_t = 4096,
+    #[arg(long, env = "IV_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_connections: u64,
 
     /// Most connections one client address (an IPv6 /64) may hold open; 0
     /// for no such limit, which is right behind a proxy: every connection
     /// then comes from the proxy's address.
-    #[arg(long, env = "IV_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    #[arg(long, env = "IV_MAX_CONNECTIONS_PER_ADDRESS",
+          default_value_t = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS)]
     pub max_connections_per_address: u64,
 
     /// Seconds a stop (SIGTERM, Ctrl-C) lets requests in flight finish
     /// before what is left is closed.
-    #[arg(long, env = "IV_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
+    #[arg(long, env = "IV_SHUTDOWN_GRACE_SECONDS",
+          default_value_t = DEFAULT_SHUTDOWN_GRACE_SECONDS)]
     pub shutdown_grace_seconds: u64,
 
     /// Days an Idempotency-Key is remembered, so that a retry within them
     /// gets the registration it first made (clients promise 24 h; the app
     /// retries a queued registration whenever it is online again).
-    #[arg(long, env = "IV_IDEMPOTENCY_DAYS", default_value_t = 30,
+    #[arg(long, env = "IV_IDEMPOTENCY_DAYS", default_value_t = DEFAULT_IDEMPOTENCY_DAYS,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub idempotency_days: u32,
 }
@@ -161,6 +163,17 @@ pub const DEFAULT_MAIL_FROM: &str = "Innovationsveckan <noreply@localhost>";
 
 /// New registrations per client address and hour, unless configured.
 pub const DEFAULT_SUBMISSIONS_PER_HOUR: u32 = 30;
+
+/// The connection limits and the stop's grace period, unless configured
+/// (see `IV_HEADER_TIMEOUT_SECONDS` and the others).
+pub const DEFAULT_HEADER_TIMEOUT_SECONDS: u64 = 10;
+pub const DEFAULT_BODY_TIMEOUT_SECONDS: u64 = 30;
+pub const DEFAULT_MAX_CONNECTIONS: u64 = 4096;
+pub const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS: u64 = 256;
+pub const DEFAULT_SHUTDOWN_GRACE_SECONDS: u64 = 10;
+
+/// Days an Idempotency-Key is remembered, unless configured.
+pub const DEFAULT_IDEMPOTENCY_DAYS: u32 = 30;
 
 /// Like the derived one, with the secrets hidden: settings are logged.
 impl std::fmt::Debug for Config {
@@ -234,12 +247,12 @@ impl Config {
             operator_emails: None,
             public_url: None,
             mail_retry_seconds: 60,
-            header_timeout_seconds: 10,
-            body_timeout_seconds: 30,
-            max_connections: 4096,
-            max_connections_per_address: 256,
-            shutdown_grace_seconds: 10,
-            idempotency_days: 30,
+            header_timeout_seconds: DEFAULT_HEADER_TIMEOUT_SECONDS,
+            body_timeout_seconds: DEFAULT_BODY_TIMEOUT_SECONDS,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_address: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            shutdown_grace_seconds: DEFAULT_SHUTDOWN_GRACE_SECONDS,
+            idempotency_days: DEFAULT_IDEMPOTENCY_DAYS,
         }
     }
 

@@ -496,7 +496,7 @@ const MIGRATIONS: &[&str] = &[
 "#,
     // 6: an Idempotency-Key belongs to one edition (the same key may come
     // again in next year's week), and is kept for a while, not for ever:
-    // `created_at` is indexed for the server's daily clean-up.
+    // `created_at` is indexed for the server's hourly clean-up.
     r#"
     CREATE TABLE submissions_of_edition (
         edition_id      INTEGER NOT NULL REFERENCES editions(id),
@@ -617,15 +617,10 @@ fn public_version(version: i64) -> u32 {
 }
 
 fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ActivityRecord, StorageError> {
-    let id: String = row.try_get("id")?;
-    let body: String = row.try_get("body")?;
     let approved_body: Option<String> = row.try_get("approved_body")?;
     // The approved version only tells what changed: unreadable, it is missed.
     let approved = approved_body.and_then(|body| serde_json::from_str(&body).ok());
-    let mut activity: Activity =
-        serde_json::from_str(&body).map_err(|source| StorageError::Corrupt { id, source })?;
-    let version: i64 = row.try_get("version")?;
-    activity.version = public_version(version);
+    let activity = activity_from_row(row)?;
     Ok(ActivityRecord {
         approved,
         activity,
@@ -637,6 +632,17 @@ fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ActivityRecord, Stor
         changed_since_approval: row.try_get("changed_since_approval")?,
         created_at: row.try_get("created_at")?,
     })
+}
+
+/// The activity of a row with `id`, `body` and `version`, with its public version.
+fn activity_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Activity, StorageError> {
+    let id: String = row.try_get("id")?;
+    let body: String = row.try_get("body")?;
+    let version: i64 = row.try_get("version")?;
+    let mut activity: Activity =
+        serde_json::from_str(&body).map_err(|source| StorageError::Corrupt { id, source })?;
+    activity.version = public_version(version);
+    Ok(activity)
 }
 
 async fn known_submission<'c, E>(
@@ -758,22 +764,10 @@ impl Storage for SqliteStorage {
             // the whole programme (and the next start) down with it.
             let mut activities = Vec::with_capacity(rows.len());
             for row in &rows {
-                let id: Option<String> = row.try_get("id").ok();
-                let read = (|| -> Result<Activity, StorageError> {
-                    let body: String = row.try_get("body")?;
-                    let version: i64 = row.try_get("version")?;
-                    let mut activity: Activity =
-                        serde_json::from_str(&body).map_err(|source| StorageError::Corrupt {
-                            id: id.clone().unwrap_or_default(),
-                            source,
-                        })?;
-                    activity.version = public_version(version);
-                    Ok(activity)
-                })();
-                match read {
+                match activity_from_row(row) {
                     Ok(activity) => activities.push(activity),
                     Err(error) => tracing::error!(
-                        id = id.as_deref().unwrap_or("?"),
+                        id = row.try_get::<String, _>("id").unwrap_or_default(),
                         %error,
                         "a published activity cannot be read: it is left out of the programme"
                     ),
