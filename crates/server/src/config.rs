@@ -84,11 +84,26 @@ pub struct Config {
     #[arg(long, env = "IV_PUBLISH_WITHOUT_REVIEW", default_value_t = false)]
     pub publish_without_review: bool,
 
-    /// How many new registrations one client address may send per hour (up to
-    /// ten at once).
+    /// How many new registrations one client address (IPv6: one /64) may
+    /// send per hour (up to ten at once).
     #[arg(long, env = "IV_SUBMISSIONS_PER_HOUR", default_value_t = DEFAULT_SUBMISSIONS_PER_HOUR,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub submissions_per_hour: u32,
+
+    /// How many new registrations the /64s of one IPv6 /48 may send together
+    /// per hour (up to forty at once).
+    #[arg(long, env = "IV_SUBMISSIONS_PER_HOUR_PER_48",
+          default_value_t = DEFAULT_SUBMISSIONS_PER_HOUR_PER_48,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub submissions_per_hour_per_48: u32,
+
+    /// How many new registrations everyone together may send per hour (up to
+    /// a hundred at once): a ceiling on what a flood from many addresses can
+    /// put in front of the operators.
+    #[arg(long, env = "IV_SUBMISSIONS_PER_HOUR_TOTAL",
+          default_value_t = DEFAULT_SUBMISSIONS_PER_HOUR_TOTAL,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub submissions_per_hour_total: u32,
 
     /// The SMTP server e-mail goes through, as a URL:
     /// `smtps://user:password@smtp.example.se` (TLS, port 465) or
@@ -164,6 +179,13 @@ pub const DEFAULT_MAIL_FROM: &str = "Innovationsveckan <noreply@localhost>";
 /// New registrations per client address and hour, unless configured.
 pub const DEFAULT_SUBMISSIONS_PER_HOUR: u32 = 30;
 
+/// New registrations per IPv6 /48 and hour, unless configured.
+pub const DEFAULT_SUBMISSIONS_PER_HOUR_PER_48: u32 = 120;
+
+/// New registrations from everyone together per hour, unless configured: a
+/// last-day rush is a few hundred an hour.
+pub const DEFAULT_SUBMISSIONS_PER_HOUR_TOTAL: u32 = 1000;
+
 /// The connection limits and the stop's grace period, unless configured
 /// (see `IV_HEADER_TIMEOUT_SECONDS` and the others).
 pub const DEFAULT_HEADER_TIMEOUT_SECONDS: u64 = 10;
@@ -204,6 +226,14 @@ impl std::fmt::Debug for Config {
             )
             .field("publish_without_review", &self.publish_without_review)
             .field("submissions_per_hour", &self.submissions_per_hour)
+            .field(
+                "submissions_per_hour_per_48",
+                &self.submissions_per_hour_per_48,
+            )
+            .field(
+                "submissions_per_hour_total",
+                &self.submissions_per_hour_total,
+            )
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<hidden>"))
             .field("mail_from", &self.mail_from)
             .field("operator_emails", &self.operator_emails)
@@ -242,6 +272,8 @@ impl Config {
             token_secret: None,
             publish_without_review: false,
             submissions_per_hour: DEFAULT_SUBMISSIONS_PER_HOUR,
+            submissions_per_hour_per_48: DEFAULT_SUBMISSIONS_PER_HOUR_PER_48,
+            submissions_per_hour_total: DEFAULT_SUBMISSIONS_PER_HOUR_TOTAL,
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             operator_emails: None,
@@ -378,12 +410,24 @@ mod tests {
     fn the_new_settings_parse_from_flags_with_their_defaults() {
         let config = Config::try_parse_from(["server"]).unwrap();
         assert_eq!(config.submissions_per_hour, DEFAULT_SUBMISSIONS_PER_HOUR);
+        assert_eq!(
+            config.submissions_per_hour_per_48,
+            DEFAULT_SUBMISSIONS_PER_HOUR_PER_48
+        );
+        assert_eq!(
+            config.submissions_per_hour_total,
+            DEFAULT_SUBMISSIONS_PER_HOUR_TOTAL
+        );
         assert!(!config.publish_without_review);
         let config = Config::try_parse_from([
             "server",
             "--publish-without-review",
             "--submissions-per-hour",
             "5",
+            "--submissions-per-hour-per-48",
+            "6",
+            "--submissions-per-hour-total",
+            "7",
             "--admin-token",
             "x",
             "--token-secret",
@@ -394,6 +438,8 @@ mod tests {
         .unwrap();
         assert_eq!(config.token_secret.as_deref(), Some("y"));
         assert_eq!(config.submissions_per_hour, 5);
+        assert_eq!(config.submissions_per_hour_per_48, 6);
+        assert_eq!(config.submissions_per_hour_total, 7);
         assert!(config.publish_without_review);
         assert_eq!(config.admin_token.as_deref(), Some("x"));
         assert_eq!(config.admin_tokens.as_deref(), Some("Anna:z"));

@@ -12,6 +12,7 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::rate_limit::{Limit, Refused};
 use crate::storage::StorageError;
 
 /// Everything a handler can answer with instead of success.
@@ -79,9 +80,10 @@ pub enum ApiError {
     /// 422: fields break the rules; each with its codes and Swedish messages.
     #[error("validation failed")]
     Validation(FieldErrors),
-    /// 429: too many new registrations from this address (with `Retry-After`).
-    #[error("rate limited for {retry_after} s")]
-    RateLimited { retry_after: u64 },
+    /// 429: too many new registrations from this address, its network or
+    /// everyone (with `Retry-After`).
+    #[error("rate limited ({:?}) for {} s", .0.limit, .0.retry_after)]
+    RateLimited(Refused),
     /// 429: too many wrong operator tokens from this address (with
     /// `Retry-After`); the code is `rate_limited` as for registrations.
     #[error("too many wrong tokens, wait {retry_after} s")]
@@ -212,7 +214,7 @@ impl ApiError {
             | ApiError::ActivityCancelled(_)
             | ApiError::ActivityStarted(_)
             | ApiError::NotCancelled => StatusCode::CONFLICT,
-            ApiError::RateLimited { .. } | ApiError::TooManyWrongTokens { .. } => {
+            ApiError::RateLimited(_) | ApiError::TooManyWrongTokens { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
             ApiError::Storage(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -325,10 +327,16 @@ impl IntoResponse for ApiError {
                 "fields": errors,
                 "messages": messages(errors),
             }),
-            ApiError::RateLimited { retry_after } => json!({
+            ApiError::RateLimited(Refused { limit, retry_after }) => json!({
                 "error": "rate_limited",
                 "message": format!(
-                    "Du har skickat många anmälningar på kort tid. Försök igen om {}.",
+                    "{} Försök igen om {}.",
+                    match limit {
+                        Limit::Client => "Du har skickat många anmälningar på kort tid.",
+                        Limit::Network =>
+                            "Det har kommit många anmälningar från ditt nätverk på kort tid.",
+                        Limit::Total => "Just nu kommer det in väldigt många anmälningar.",
+                    },
                     minutes(*retry_after)
                 ),
             }),
@@ -355,7 +363,7 @@ impl IntoResponse for ApiError {
                     .headers_mut()
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            ApiError::RateLimited { retry_after }
+            ApiError::RateLimited(Refused { retry_after, .. })
             | ApiError::TooManyWrongTokens { retry_after } => {
                 response
                     .headers_mut()
@@ -431,7 +439,10 @@ mod tests {
             ApiError::NotCancelled,
             ApiError::ActivityStarted("x"),
             ApiError::Validation(errors),
-            ApiError::RateLimited { retry_after: 1 },
+            ApiError::RateLimited(Refused {
+                limit: Limit::Client,
+                retry_after: 1,
+            }),
             ApiError::TooManyWrongTokens { retry_after: 1 },
             ApiError::Storage(StorageError::Rebuild("x".into())),
             ApiError::Internal("x".into()),

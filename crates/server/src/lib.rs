@@ -37,7 +37,7 @@ use tower_http::trace::TraceLayer;
 pub use config::Config;
 use operators::Operators;
 use published::Published;
-use rate_limit::RateLimiter;
+use rate_limit::RegistrationLimits;
 use storage::{SqliteStorage, Storage, StorageError};
 use tokens::EditTokens;
 use wrong_tokens::WrongTokens;
@@ -60,7 +60,7 @@ struct Inner {
     /// Rebuilds still to fail on purpose, in this crate's tests.
     #[cfg(test)]
     failing_rebuilds: std::sync::atomic::AtomicUsize,
-    submissions: RateLimiter,
+    submissions: RegistrationLimits,
     edit_tokens: EditTokens,
     operators: Operators,
     wrong_tokens: WrongTokens,
@@ -174,7 +174,11 @@ impl AppState {
         }
         let activities = storage.public_activities(stored.id).await?;
         let published = Published::new(stored.edition, stored.id, activities);
-        let submissions = RateLimiter::per_hour(config.submissions_per_hour);
+        let submissions = RegistrationLimits::new(rate_limit::Rates {
+            per_client: config.submissions_per_hour,
+            per_network: config.submissions_per_hour_per_48,
+            total: config.submissions_per_hour_total,
+        });
         tracing::info!("{}", mailer.describe());
         if mail_recipients.operators.is_empty() {
             tracing::info!("no IV_OPERATOR_EMAILS: the operators get no e-mail");
@@ -321,8 +325,8 @@ impl AppState {
         self.inner.mail_wake.notify_one();
     }
 
-    /// The token buckets of new registrations.
-    pub fn submission_limiter(&self) -> &RateLimiter {
+    /// The limits on new registrations.
+    pub fn submission_limits(&self) -> &RegistrationLimits {
         &self.inner.submissions
     }
 

@@ -20,7 +20,7 @@ use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DashMapStateStore;
 use governor::{Quota, RateLimiter};
 
-use crate::rate_limit::ClientKey;
+use crate::rate_limit::{ClientKey, seconds};
 
 /// Wrong tokens one address may send at once.
 pub const BURST: NonZeroU32 = match NonZeroU32::new(5) {
@@ -124,13 +124,6 @@ impl<C: Clock> WrongTokens<C> {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-}
-
-/// A wait in whole seconds, rounded up, at least one: "Retry-After: 0"
-/// would invite a retry loop.
-fn seconds(wait: Duration) -> u64 {
-    let whole = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    whole.max(1)
 }
 
 #[cfg(test)]

@@ -95,7 +95,8 @@ impl<'a> Registration<'a> {
             the field), `validation` (fields break the rules; `fields` and `messages`) or \
             `idempotency_key_reused` (the key came before with another body; with the first \
             registration).", body = ErrorBody),
-        (status = 429, description = "`rate_limited`: too many registrations from this address.",
+        (status = 429, description = "`rate_limited`: too many new registrations lately from this \
+            address, its network or everyone; the message says which.",
             body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait."))),
         (status = 500, description = "`internal`.", body = ErrorBody),
     )
@@ -128,11 +129,10 @@ async fn create_activity(
         return Err(ApiError::Validation(errors));
     }
 
-    let client = ClientKey::from(addr);
-    let limiter = state.submission_limiter();
-    limiter
-        .acquire(client)
-        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    state
+        .submission_limits()
+        .acquire(ClientKey::from(addr))
+        .map_err(ApiError::RateLimited)?;
 
     let status = if state.config().publish_without_review {
         ActivityStatus::Published
@@ -153,14 +153,7 @@ async fn create_activity(
     };
     new.mails =
         mail::plan_registration(&new.activity, &new.submitter_email, state.mail_recipients());
-    let outcome = match state.storage().insert_submission(new).await {
-        Ok(outcome) => outcome,
-        Err(error) => {
-            limiter.refund(client);
-            return Err(error.into());
-        }
-    };
-    match outcome {
+    match state.storage().insert_submission(new).await? {
         SubmissionOutcome::Created(record) => {
             state.wake_mail_sender();
             if is_public(&record) {
@@ -178,10 +171,7 @@ async fn create_activity(
                 .into_response())
         }
         // A concurrent request with the same key got there first.
-        SubmissionOutcome::Known(known) => {
-            limiter.refund(client);
-            replay(&state, known, &normalized)
-        }
+        SubmissionOutcome::Known(known) => replay(&state, known, &normalized),
     }
 }
 
