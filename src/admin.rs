@@ -3,7 +3,8 @@
 //! closes), the queue of registrations to review with quick checks, approving
 //! and rejecting with a reason, the published activities changed since their
 //! approval (and what changed), undoing a cancellation, the counts, the
-//! e-mail outbox's troubles and the latest decisions. Neither public app
+//! e-mail outbox's troubles, erasing one person's data on request and the
+//! latest decisions. Neither public app
 //! carries this code.
 
 use leptos::prelude::*;
@@ -175,6 +176,7 @@ fn Moderation(value: String, token: RwSignal<Option<String>>) -> impl IntoView {
         async move { admin::audit(&token, AUDIT_SHOWN).await }
     });
     let value_for_mail = value.clone();
+    let erasure_token = value.clone();
     let mail_token = value.clone();
     let mail = LocalResource::new(move || {
         reload.track();
@@ -316,6 +318,7 @@ fn Moderation(value: String, token: RwSignal<Option<String>>) -> impl IntoView {
             Some(Err(error)) => view! { <p>{error.message()}</p> }.into_any(),
             Some(Ok(overview)) => view! { <MailStatus overview token=value_for_mail.clone() decided /> }.into_any(),
         }}
+        <Erasure token=erasure_token decided />
         <h2>"Senaste händelserna"</h2>
         {move || match audit.get() {
             None => view! { <crate::components::Loading /> }.into_any(),
@@ -329,15 +332,92 @@ fn Moderation(value: String, token: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
+/// Erasing one person's contact data on their request (GDPR, article 17):
+/// the address, a confirmation that names it, and what was erased read out.
+#[component]
+fn Erasure(token: String, decided: Callback<Result<String, ApiError>>) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<&'static str>);
+    let confirming = RwSignal::new(false);
+    let ask = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let address = email.get_untracked();
+        let address = address.trim();
+        let trouble = if address.is_empty() {
+            Some("Skriv e-postadressen till den som vill få sina uppgifter borttagna.")
+        } else if !programme::submission::is_email(address) {
+            Some("Skriv en hel e-postadress, till exempel namn@kommun.se.")
+        } else {
+            None
+        };
+        problem.set(trouble);
+        if trouble.is_some() {
+            request_animation_frame(|| focus_id("radera-epost"));
+            return;
+        }
+        confirming.set(true);
+        request_animation_frame(|| focus_id("radera-bekrafta"));
+    };
+    let erase = move |_| {
+        let token = token.clone();
+        let address = email.get_untracked().trim().to_owned();
+        leptos::task::spawn_local(async move {
+            let outcome = admin::erase_person(&token, &address).await;
+            if outcome.is_ok() {
+                email.set(String::new());
+            }
+            confirming.set(false);
+            decided.run(outcome.map(|erased| match (erased.activities.len(), erased.messages) {
+                (0, 0) => format!("Det fanns inga uppgifter om {address}."),
+                (activities, messages) => format!(
+                    "Uppgifterna om {address} togs bort ur {activities} {} och {messages} mejl.",
+                    if activities == 1 { "aktivitet" } else { "aktiviteter" },
+                ),
+            }));
+        });
+    };
+    view! {
+        <h2>"Ta bort en persons uppgifter"</h2>
+        <p>
+            "När någon ber att få sina personuppgifter borttagna: kontaktpersonens namn, "
+            "e-postadress och telefon tas bort ur alla aktiviteter med den adressen, och "
+            "mejlen till den väntar inte längre. Aktiviteterna finns kvar."
+        </p>
+        <form novalidate on:submit=ask>
+            <div class="field" class:field--error=move || problem.get().is_some()>
+                <label for="radera-epost">"E-postadress"</label>
+                <p class="hint" id="radera-epost-hint">"Samma adress som i anmälan. Stora och små bokstäver spelar ingen roll."</p>
+                {move || problem.get().map(|message| view! {
+                    <p class="field-error" id="radera-epost-fel" role="alert"><span class="visually-hidden">"Fel: "</span>{message}</p>
+                })}
+                <input id="radera-epost" type="email" autocomplete="off"
+                    aria-describedby=move || if problem.get().is_some() { "radera-epost-hint radera-epost-fel" } else { "radera-epost-hint" }
+                    aria-invalid=move || problem.get().is_some().then_some("true")
+                    prop:value=move || email.get()
+                    on:input=move |ev| { email.set(event_target_value(&ev)); confirming.set(false); } />
+            </div>
+            <button type="submit" class="button button--secondary">"Ta bort uppgifterna"</button>
+        </form>
+        <Show when=move || confirming.get()>
+            <div class="confirm" role="group" aria-label="Bekräfta borttagningen">
+                <p>{move || format!("Ta bort alla uppgifter om {}? Det går inte att ångra.", email.get().trim())}</p>
+                <button type="button" id="radera-bekrafta" class="button button--danger" on:click=erase.clone()>"Ja, ta bort dem"</button>
+                <button type="button" class="button button--secondary" on:click=move |_| confirming.set(false)>"Avbryt"</button>
+            </div>
+        </Show>
+    }
+}
+
 /// How many audit rows the screen shows.
 const AUDIT_SHOWN: u32 = 50;
 
 /// One decision or change, as a sentence.
 fn audit_line(entry: &AuditEntry) -> impl IntoView + use<> {
-    let who = if entry.operator == "arrangör" {
-        "Arrangören".to_owned()
-    } else {
-        entry.operator.clone()
+    // The organiser's own changes and the server's retention are named as such.
+    let who = match entry.operator.as_str() {
+        "arrangör" => "Arrangören".to_owned(),
+        "gallring" => "Den automatiska gallringen".to_owned(),
+        operator => operator.to_owned(),
     };
     let what = entry.title.as_deref().map_or_else(
         || "en aktivitet som inte längre finns".to_owned(),
@@ -349,6 +429,7 @@ fn audit_line(entry: &AuditEntry) -> impl IntoView + use<> {
         "restore" => "ångrade inställningen av",
         "edit" => "ändrade",
         "cancel" => "ställde in",
+        "erase" => "tog bort personuppgifterna i",
         _ => "ändrade status för",
     };
     let reason = entry

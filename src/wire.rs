@@ -91,6 +91,7 @@ impl HistoryEntry {
             ("approve", true) => "Redaktionen godkände aktiviteten, och den kom med i programmet.",
             ("reject", true) => "Redaktionen godkände inte aktiviteten för programmet.",
             ("restore", true) => "Redaktionen ångrade inställningen.",
+            ("erase", _) => "Kontaktuppgifterna togs bort.",
             ("edit", false) => "Du ändrade anmälan.",
             ("cancel", false) => "Du ställde in aktiviteten.",
             (_, true) => "Redaktionen ändrade anmälans status.",
@@ -187,6 +188,10 @@ mod tests {
         assert_eq!(
             entry("restore", "operators", None).sentence(),
             "Redaktionen ångrade inställningen."
+        );
+        assert_eq!(
+            entry("erase", "operators", None).sentence(),
+            "Kontaktuppgifterna togs bort."
         );
     }
 

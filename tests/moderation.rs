@@ -207,3 +207,46 @@ async fn an_operator_undoes_a_cancellation_sees_the_mail_trouble_and_the_organis
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ and Chromium: run scripts/test.sh"]
+async fn an_operator_erases_one_persons_data_on_request() {
+    in_browser(with_admin, |c, base| async move {
+        register_through_the_wizard(&c, &base).await;
+        sign_in(&c, &base, ADMIN_TOKEN).await;
+        wait_for_text(&c, "main", "Väntar på granskning (1)").await;
+
+        // Not an address: said at the field, and nothing is asked or erased.
+        type_into(&c, "E-postadress", "anna.andersson").await;
+        press_button(&c, "Ta bort uppgifterna").await;
+        wait_for_text(&c, ".field-error", "Skriv en hel e-postadress").await;
+        assert_accessible(&c, "an erasure with a wrong address").await;
+        assert!(c.find(Locator::Id("radera-bekrafta")).await.is_err());
+
+        // The confirmation names the address; only "Ja" erases.
+        type_into(&c, "E-postadress", "Anna.Andersson@umea.se").await;
+        press_button(&c, "Ta bort uppgifterna").await;
+        wait_for_text(
+            &c,
+            ".confirm",
+            "Ta bort alla uppgifter om Anna.Andersson@umea.se?",
+        )
+        .await;
+        assert_accessible(&c, "confirming an erasure").await;
+        press_button(&c, "Ja, ta bort dem").await;
+        wait_for_text(&c, "[role=status]", "togs bort ur 1 aktivitet och").await;
+        wait_for_text(
+            &c,
+            "ol.audit",
+            &format!("operatör tog bort personuppgifterna i ”{TITLE}”."),
+        )
+        .await;
+
+        let all = admin_list(&c, None).await;
+        let activity = all.iter().find(|a| a["title"] == TITLE).unwrap();
+        assert_eq!(activity["contact"]["email"], "", "{activity}");
+        assert_eq!(activity["contact"]["name"], "", "{activity}");
+        assert!(activity["submitter_email"].is_null(), "{activity}");
+    })
+    .await;
+}

@@ -182,6 +182,30 @@ pub async fn reject(
     .await
 }
 
+/// What erasing one person's data changed.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Erased {
+    pub activities: Vec<ErasedActivity>,
+    pub messages: u64,
+}
+
+/// An activity whose contact was erased.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ErasedActivity {
+    pub id: String,
+    pub title: String,
+}
+
+/// Erases one person's contact data everywhere, on their request.
+pub async fn erase_person(token: &str, email: &str) -> Result<Erased, ApiError> {
+    #[derive(Serialize)]
+    struct Erasure<'a> {
+        email: &'a str,
+    }
+    let body = serde_json::to_string(&Erasure { email }).map_err(|_| ApiError::Decode)?;
+    read_json(admin_request("POST", "/erasure", token, Some(body))?).await
+}
+
 /// How many activities there are of each status.
 pub fn counts(activities: &[AdminActivity]) -> [(ActivityStatus, usize); 4] {
     ActivityStatus::ALL

@@ -137,6 +137,20 @@ fn ActivityDetails(activity: Activity) -> impl IntoView {
         programme::filter::percent_encode(&activity.id)
     );
     let contact = activity.contact.clone();
+    // Past weeks keep their programme, but the contact is removed after the
+    // retention time (the server leaves the name and address empty).
+    let contact_details = if contact.name.is_empty() && contact.email.is_empty() {
+        view! { <p>"Kontaktuppgifterna har tagits bort."</p> }.into_any()
+    } else {
+        view! {
+            <p>
+                {contact.name}<br />
+                <a href=format!("mailto:{}", contact.email)>{contact.email.clone()}</a>
+                {contact.phone.map(|phone| view! { <br />{phone} })}
+            </p>
+        }
+        .into_any()
+    };
     view! {
         <article class="activity">
             <h1>
@@ -187,11 +201,7 @@ fn ActivityDetails(activity: Activity) -> impl IntoView {
             <p>{if features.is_empty() { "Arrangören har inte angett något om tillgängligheten.".to_owned() } else { features }}</p>
             {activity.accessibility.note.clone().map(|note| view! { <p>{note}</p> })}
             <h2>"Kontakt"</h2>
-            <p>
-                {contact.name}<br />
-                <a href=format!("mailto:{}", contact.email)>{contact.email.clone()}</a>
-                {contact.phone.map(|phone| view! { <br />{phone} })}
-            </p>
+            {contact_details}
             <h2>"Ska du ordna något liknande?"</h2>
             <p>
                 "Börja en ny anmälan med innehållet i den här aktiviteten. Du väljer själv dag och "

@@ -208,7 +208,8 @@ impl FieldErrors {
         }
     }
 
-    fn email(&mut self, field: &str, value: &str) {
+    /// `Required`, `TooLong` or `InvalidEmail` for an e-mail address.
+    pub fn email(&mut self, field: &str, value: &str) {
         let value = value.trim();
         if value.is_empty() {
             self.add(field, ErrorCode::Required);

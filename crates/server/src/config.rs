@@ -171,6 +171,22 @@ pub struct Config {
     #[arg(long, env = "IV_IDEMPOTENCY_DAYS", default_value_t = DEFAULT_IDEMPOTENCY_DAYS,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub idempotency_days: u32,
+
+    /// Days the personal data of a registration that never became public
+    /// (rejected, or called off before approval) is kept after its last
+    /// change, and a sent or given-up e-mail after it left the outbox; then
+    /// the server erases it (the hourly clean-up).
+    #[arg(long, env = "IV_RETENTION_DAYS", default_value_t = DEFAULT_RETENTION_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub retention_days: u32,
+
+    /// Days after an edition's last day that the personal data of its
+    /// activities (the contact, the submitter's e-mail) is kept; then the
+    /// server erases it.
+    #[arg(long, env = "IV_RETENTION_AFTER_WEEK_DAYS",
+          default_value_t = DEFAULT_RETENTION_AFTER_WEEK_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub retention_after_week_days: u32,
 }
 
 /// The sender of e-mail, unless configured.
@@ -178,6 +194,11 @@ pub const DEFAULT_MAIL_FROM: &str = "Innovationsveckan <noreply@localhost>";
 
 /// New registrations per client address and hour, unless configured.
 pub const DEFAULT_SUBMISSIONS_PER_HOUR: u32 = 30;
+
+/// How long personal data is kept, unless configured: see
+/// `IV_RETENTION_DAYS` and `IV_RETENTION_AFTER_WEEK_DAYS`.
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+pub const DEFAULT_RETENTION_AFTER_WEEK_DAYS: u32 = 365;
 
 /// New registrations per IPv6 /48 and hour, unless configured.
 pub const DEFAULT_SUBMISSIONS_PER_HOUR_PER_48: u32 = 120;
@@ -248,6 +269,8 @@ impl std::fmt::Debug for Config {
             )
             .field("shutdown_grace_seconds", &self.shutdown_grace_seconds)
             .field("idempotency_days", &self.idempotency_days)
+            .field("retention_days", &self.retention_days)
+            .field("retention_after_week_days", &self.retention_after_week_days)
             .finish()
     }
 }
@@ -285,6 +308,8 @@ impl Config {
             max_connections_per_address: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
             shutdown_grace_seconds: DEFAULT_SHUTDOWN_GRACE_SECONDS,
             idempotency_days: DEFAULT_IDEMPOTENCY_DAYS,
+            retention_days: DEFAULT_RETENTION_DAYS,
+            retention_after_week_days: DEFAULT_RETENTION_AFTER_WEEK_DAYS,
         }
     }
 
@@ -419,8 +444,18 @@ mod tests {
             DEFAULT_SUBMISSIONS_PER_HOUR_TOTAL
         );
         assert!(!config.publish_without_review);
+        assert_eq!(config.retention_days, DEFAULT_RETENTION_DAYS);
+        assert_eq!(
+            config.retention_after_week_days,
+            DEFAULT_RETENTION_AFTER_WEEK_DAYS
+        );
+        assert!(Config::try_parse_from(["server", "--retention-days", "0"]).is_err());
         let config = Config::try_parse_from([
             "server",
+            "--retention-days",
+            "30",
+            "--retention-after-week-days",
+            "400",
             "--publish-without-review",
             "--submissions-per-hour",
             "5",
@@ -437,6 +472,8 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(config.token_secret.as_deref(), Some("y"));
+        assert_eq!(config.retention_days, 30);
+        assert_eq!(config.retention_after_week_days, 400);
         assert_eq!(config.submissions_per_hour, 5);
         assert_eq!(config.submissions_per_hour_per_48, 6);
         assert_eq!(config.submissions_per_hour_total, 7);

@@ -69,8 +69,9 @@ struct Inner {
     mail_wake: Arc<tokio::sync::Notify>,
     /// The e-mail sender; it stops with the state.
     _mail_sender: AbortOnDrop,
-    /// Forgets old idempotency keys every hour; it stops with the state.
-    _housekeeping: AbortOnDrop,
+    /// Forgets old idempotency keys and erases old personal data every
+    /// hour; it stops with the state. Set once the state exists.
+    housekeeping: std::sync::OnceLock<AbortOnDrop>,
     /// The site's address for links (`IV_PUBLIC_URL`), without a trailing slash.
     site: String,
 }
@@ -190,11 +191,8 @@ impl AppState {
             edit_tokens.clone(),
             Arc::clone(&mail_wake),
         )));
-        let housekeeping = AbortOnDrop(tokio::spawn(forget_old_submissions_hourly(
-            Arc::clone(&storage),
-            config.idempotency_days,
-        )));
-        Ok(AppState {
+
+        let state = AppState {
             inner: Arc::new(Inner {
                 config,
                 storage,
@@ -210,10 +208,14 @@ impl AppState {
                 mail_recipients,
                 mail_wake,
                 _mail_sender: mail_sender,
-                _housekeeping: housekeeping,
+                housekeeping: std::sync::OnceLock::new(),
                 site,
             }),
-        })
+        };
+        // Weak: the task must not keep alive the state it cleans up.
+        let task = tokio::spawn(housekeeping_hourly(Arc::downgrade(&state.inner)));
+        let _ = state.inner.housekeeping.set(AbortOnDrop(task));
+        Ok(state)
     }
 
     /// Publishes the programme anew after a committed change of what is
@@ -229,6 +231,43 @@ impl AppState {
                 "the programme could not be rebuilt: it is tried again until it is"
             );
             self.retry_rebuild();
+        }
+    }
+
+    /// What the server cleans up by itself, as of `now`: it forgets the
+    /// idempotency keys older than `IV_IDEMPOTENCY_DAYS` and erases the
+    /// personal data kept long enough (`IV_RETENTION_DAYS`,
+    /// `IV_RETENTION_AFTER_WEEK_DAYS`; see [`Storage::erase_expired`]),
+    /// publishing the programme anew when that changed an activity. Failures
+    /// are logged and tried again the next time.
+    pub async fn housekeep(&self, now: chrono::DateTime<Utc>) {
+        let config = self.config();
+        let storage = self.storage();
+        let days = config.idempotency_days;
+        match forget_old_submissions(storage, days, now).await {
+            Ok(0) => {}
+            Ok(forgotten) => tracing::info!(forgotten, days, "old idempotency keys forgotten"),
+            Err(error) => tracing::warn!(%error, "old idempotency keys could not be forgotten"),
+        }
+        let retention = storage::Retention {
+            unpublished_before: now - chrono::TimeDelta::days(i64::from(config.retention_days)),
+            edition_ended_before: today_in_stockholm(now)
+                - chrono::TimeDelta::days(i64::from(config.retention_after_week_days)),
+        };
+        match storage.erase_expired(retention).await {
+            Ok(erased) => {
+                if !erased.activities.is_empty() || erased.messages > 0 {
+                    tracing::info!(
+                        activities = erased.activities.len(),
+                        messages = erased.messages,
+                        "personal data kept long enough was erased"
+                    );
+                }
+                if !erased.activities.is_empty() {
+                    self.republish().await;
+                }
+            }
+            Err(error) => tracing::warn!(%error, "old personal data could not be erased"),
         }
     }
 
@@ -373,16 +412,15 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// Forgets the idempotency keys older than `days`, now and every hour.
-async fn forget_old_submissions_hourly(storage: Arc<dyn Storage>, days: u32) {
+/// [`AppState::housekeep`], now and every hour, while the state lives.
+async fn housekeeping_hourly(state: std::sync::Weak<Inner>) {
     let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
-        match forget_old_submissions(storage.as_ref(), days, Utc::now()).await {
-            Ok(0) => {}
-            Ok(forgotten) => tracing::info!(forgotten, days, "old idempotency keys forgotten"),
-            Err(error) => tracing::warn!(%error, "old idempotency keys could not be forgotten"),
-        }
+        let Some(inner) = state.upgrade() else {
+            return;
+        };
+        AppState { inner }.housekeep(Utc::now()).await;
     }
 }
 

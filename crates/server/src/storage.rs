@@ -153,6 +153,9 @@ pub enum AuditAction {
     Edit,
     /// Its organiser called it off.
     Cancel,
+    /// Its personal data was erased: by an operator on request, or by the
+    /// server when it was kept long enough ([`RETENTION`]).
+    Erase,
 }
 
 impl AuditAction {
@@ -164,12 +167,45 @@ impl AuditAction {
             AuditAction::Restore => "restore",
             AuditAction::Edit => "edit",
             AuditAction::Cancel => "cancel",
+            AuditAction::Erase => "erase",
         }
     }
 }
 
 /// Who the audit names for an organiser's own change.
 pub const ORGANISER: &str = "arrangör";
+
+/// Who the audit names for what the server erases by itself ("gallring" is
+/// the Swedish public sector's word for weeding out records).
+pub const RETENTION: &str = "gallring";
+
+/// Which activities' personal data is due to be erased, and which e-mail:
+/// see [`Storage::erase_expired`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// An activity that never became public (rejected, or cancelled before
+    /// an operator approved it) and has not changed since; an e-mail sent or
+    /// given up before it.
+    pub unpublished_before: chrono::DateTime<chrono::Utc>,
+    /// An activity of an edition whose last day is before this one.
+    pub edition_ended_before: chrono::NaiveDate,
+}
+
+/// What an erasure removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Erased {
+    /// The activities whose contact and submitter's e-mail are gone.
+    pub activities: Vec<ErasedActivity>,
+    /// How many messages left the outbox.
+    pub messages: u64,
+}
+
+/// An activity whose personal data was erased.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ErasedActivity {
+    pub id: String,
+    pub title: String,
+}
 
 /// A row to add to the audit with a change; when and which activity are
 /// filled in by the storage.
@@ -395,6 +431,24 @@ pub trait Storage: Send + Sync + 'static {
     /// Puts a given-up message back in line, to be tried at once from the
     /// first attempt; `false` when there is no such given-up message.
     fn retry_mail(&self, id: i64) -> StorageFuture<'_, bool>;
+
+    /// Erases the personal data kept long enough: of each activity that
+    /// [`Retention`] picks and that was not erased before, the contact's
+    /// name, e-mail and phone (in the activity and in its approved version)
+    /// and the submitter's e-mail, with every message of the outbox about it;
+    /// and every message sent or given up before
+    /// `retention.unpublished_before`. Each erased activity gets an audit row
+    /// `erase` by [`RETENTION`]. A row that cannot be read is left as it is
+    /// and logged. All in one transaction.
+    fn erase_expired(&self, retention: Retention) -> StorageFuture<'_, Erased>;
+
+    /// Erases one person's data on request (GDPR, article 17), whatever the
+    /// activity's status or edition: a contact (as it is, or as last
+    /// approved) with the e-mail address `email` (in any case) loses its
+    /// name, address and phone, a submitter's address that is `email` goes,
+    /// and so does every message of the outbox to it. Each activity changed
+    /// gets an audit row `erase` naming `operator`.
+    fn erase_person<'a>(&'a self, email: &'a str, operator: &'a str) -> StorageFuture<'a, Erased>;
 }
 
 /// SQLite, in `innovationsveckan.sqlite3` inside the data folder.
@@ -512,6 +566,11 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE submissions;
     ALTER TABLE submissions_of_edition RENAME TO submissions;
     CREATE INDEX submissions_by_age ON submissions(created_at);
+"#,
+    // 7: personal data is erased when kept long enough or asked for; an
+    // erased activity keeps its public fields and says when.
+    r#"
+    ALTER TABLE activities ADD COLUMN personal_data_erased_at TEXT;
 "#,
 ];
 
@@ -989,6 +1048,198 @@ impl Storage for SqliteStorage {
 
     fn retry_mail(&self, id: i64) -> StorageFuture<'_, bool> {
         Box::pin(self.sql_retry_mail(id))
+    }
+
+    fn erase_expired(&self, retention: Retention) -> StorageFuture<'_, Erased> {
+        Box::pin(self.sql_erase(Erasure::Expired(retention), RETENTION))
+    }
+
+    fn erase_person<'a>(&'a self, email: &'a str, operator: &'a str) -> StorageFuture<'a, Erased> {
+        Box::pin(self.sql_erase(Erasure::Person(email), operator))
+    }
+}
+
+/// What [`SqliteStorage::sql_erase`] erases.
+#[derive(Debug, Clone, Copy)]
+enum Erasure<'a> {
+    Expired(Retention),
+    Person(&'a str),
+}
+
+impl SqliteStorage {
+    /// The erasures of [`Storage`]; see there.
+    async fn sql_erase(&self, erasure: Erasure<'_>, by: &str) -> Result<Erased, StorageError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let rows = match erasure {
+            Erasure::Expired(retention) => {
+                sqlx::query(
+                    "SELECT a.id, a.body, a.approved_body, a.submitter_email
+                     FROM activities a JOIN editions e ON e.id = a.edition_id
+                     WHERE a.personal_data_erased_at IS NULL
+                       AND ((a.approved_at IS NULL AND a.status IN ('rejected', 'cancelled')
+                             AND a.updated_at < ?1)
+                            OR e.ends_on < ?2)
+                     ORDER BY a.rowid",
+                )
+                .bind(retention.unpublished_before.to_rfc3339())
+                .bind(retention.edition_ended_before.to_string())
+                .fetch_all(&mut *tx)
+                .await?
+            }
+            // Whoever has the address, in whatever activity.
+            Erasure::Person(_) => {
+                sqlx::query(
+                    "SELECT id, body, approved_body, submitter_email FROM activities
+                     ORDER BY rowid",
+                )
+                .fetch_all(&mut *tx)
+                .await?
+            }
+        };
+        let now = chrono::Utc::now().to_rfc3339();
+        let mut erased = Erased::default();
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            let body: String = row.try_get("body")?;
+            let approved_body: Option<String> = row.try_get("approved_body")?;
+            let submitter: Option<String> = row.try_get("submitter_email")?;
+            let (Some(mut body), Ok(mut approved)) = (
+                json_object(&body),
+                approved_body
+                    .as_deref()
+                    .map(|approved| json_object(approved).ok_or(()))
+                    .transpose(),
+            ) else {
+                tracing::warn!(
+                    id,
+                    "an activity that cannot be read keeps its personal data"
+                );
+                continue;
+            };
+            // Of one person, only what names her: another contact stays.
+            let (in_submitter, in_body, in_approved) = match erasure {
+                Erasure::Expired(_) => (true, true, true),
+                Erasure::Person(email) => (
+                    submitter.as_deref().is_some_and(|s| same_address(s, email)),
+                    contact_is(&body, email),
+                    approved.as_ref().is_some_and(|a| contact_is(a, email)),
+                ),
+            };
+            if !(in_submitter || in_body || in_approved) {
+                continue;
+            }
+            if in_body {
+                erase_contact(&mut body);
+            }
+            if let Some(approved) = approved.as_mut().filter(|_| in_approved) {
+                erase_contact(approved);
+            }
+            let submitter = submitter.filter(|_| !in_submitter);
+            let title = body
+                .get("title")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let body = serde_json::to_string(&body).map_err(StorageError::Encode)?;
+            let approved = approved
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(StorageError::Encode)?;
+            sqlx::query(
+                "UPDATE activities
+                 SET body = ?, approved_body = ?, submitter_email = ?,
+                     personal_data_erased_at = ?
+                 WHERE id = ?",
+            )
+            .bind(body)
+            .bind(approved)
+            .bind(submitter)
+            .bind(&now)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO audit (at, operator, action, activity_id) VALUES (?, ?, ?, ?)",
+            )
+            .bind(&now)
+            .bind(by)
+            .bind(AuditAction::Erase.key())
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+            // The messages about it hold the addresses and the facts; of one
+            // person, those to her go below.
+            if let Erasure::Expired(_) = erasure {
+                erased.messages += sqlx::query("DELETE FROM mail_outbox WHERE activity_id = ?")
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            erased.activities.push(ErasedActivity { id, title });
+        }
+        erased.messages += match erasure {
+            Erasure::Expired(retention) => {
+                let before = stamp(retention.unpublished_before);
+                sqlx::query("DELETE FROM mail_outbox WHERE sent_at < ?1 OR failed_at < ?1")
+                    .bind(before)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+            }
+            Erasure::Person(email) => {
+                let messages = sqlx::query("SELECT id, recipients FROM mail_outbox")
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let mut deleted = 0;
+                for message in messages {
+                    let recipients: String = message.try_get("recipients")?;
+                    let to: Vec<String> = serde_json::from_str(&recipients).unwrap_or_default();
+                    if to.iter().any(|address| same_address(address, email)) {
+                        let id: i64 = message.try_get("id")?;
+                        deleted += sqlx::query("DELETE FROM mail_outbox WHERE id = ?")
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                    }
+                }
+                deleted
+            }
+        };
+        tx.commit().await?;
+        Ok(erased)
+    }
+}
+
+/// A stored activity as JSON, to change one part and keep the rest as it is.
+fn json_object(text: &str) -> Option<serde_json::Value> {
+    serde_json::from_str(text)
+        .ok()
+        .filter(serde_json::Value::is_object)
+}
+
+/// Whether two e-mail addresses are the same person's, as people type them.
+fn same_address(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// Whether the activity's contact has the address `email`.
+fn contact_is(activity: &serde_json::Value, email: &str) -> bool {
+    activity
+        .pointer("/contact/email")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|address| same_address(address, email))
+}
+
+/// The contact of an activity, empty: no name, no address, no phone.
+fn erase_contact(activity: &mut serde_json::Value) {
+    if let Some(fields) = activity.as_object_mut() {
+        fields.insert(
+            "contact".to_owned(),
+            serde_json::json!({ "name": "", "email": "" }),
+        );
     }
 }
 

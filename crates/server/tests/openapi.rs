@@ -171,6 +171,7 @@ async fn every_route_of_the_api_is_in_the_document() {
         ("GET", "/api/admin/me"),
         ("GET", "/api/admin/mail"),
         ("POST", "/api/admin/mail/{id}/retry"),
+        ("POST", "/api/admin/erasure"),
     ]
     .into_iter()
     .map(|(method, path)| (method.to_owned(), path.to_owned()))

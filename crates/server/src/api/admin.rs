@@ -30,7 +30,7 @@ use crate::changes::Context;
 use crate::error::{ApiError, ErrorBody};
 use crate::review::{RejectionCode, ReviewVerdict, judge_approve, judge_reject, judge_restore};
 use crate::storage::{
-    ActivityOrder, ActivityRecord, AuditAction, AuditEntry, MailOverview, NewAuditEntry,
+    ActivityOrder, ActivityRecord, AuditAction, AuditEntry, Erased, MailOverview, NewAuditEntry,
     StatusCounts,
 };
 
@@ -48,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_me))
         .routes(routes!(get_mail))
         .routes(routes!(retry_mail))
+        .routes(routes!(erase_person).layer(DefaultBodyLimit::max(BODY_LIMIT)))
 }
 
 /// How many troubled messages `GET /api/admin/mail` lists at most.
@@ -405,7 +406,7 @@ struct AuditView<'a> {
     at: &'a str,
     /// The operator's name, or "arrangör" for the organiser's own changes.
     operator: &'a str,
-    /// approve, reject, restore, edit or cancel.
+    /// approve, reject, restore, edit, cancel or erase.
     action: &'a str,
     activity_id: Option<&'a str>,
     /// The activity's title now; missing when it is no longer stored.
@@ -525,6 +526,70 @@ async fn retry_mail(
     }
     state.wake_mail_sender();
     get_mail(admin, State(state)).await
+}
+
+/// Whose data to erase: `{ "email": "namn@exempel.se" }`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ErasureRequest {
+    email: String,
+}
+
+/// Erases one person's data on their request (GDPR, article 17), in every
+/// activity of any status and edition: a contact (as it is, or as last
+/// approved) with this e-mail address (in any case) loses its name, address
+/// and phone, a submitter's address that is this one goes, and so does every
+/// message of the outbox to it. The activities themselves stay, with their
+/// other fields, and another person's contact stays. Each activity changed
+/// gets an audit row `erase` with the operator's name, which holds no
+/// address. An address that is nowhere gives 200 with nothing erased.
+#[utoipa::path(
+    post,
+    path = "/admin/erasure",
+    tag = OPERATORS_TAG,
+    security(("admin_token" = [])),
+    request_body = ErasureRequest,
+    responses(
+        (status = 200, description = "What was erased; never cached.", body = Erased),
+        (status = 400, description = "`malformed_json` or `unreadable_body`.", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`: the body is over 8 KiB.",
+            body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: the body is not declared as \
+            `application/json`.", body = ErrorBody),
+        (status = 422, description = "`invalid_body`, or `validation`: no e-mail address, or \
+            not one.", body = ErrorBody),
+        AdminRefusals,
+    )
+)]
+async fn erase_person(
+    admin: Admin,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let body = body_bytes(body, BODY_LIMIT)?;
+    let ErasureRequest { email } = parse_json(&body)?;
+    let mut errors = FieldErrors::default();
+    errors.email("email", &email);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let erased = state
+        .storage()
+        .erase_person(email.trim(), &admin.name)
+        .await?;
+    tracing::info!(
+        operator = %admin.name,
+        activities = erased.activities.len(),
+        messages = erased.messages,
+        "one person's data erased on request"
+    );
+    if !erased.activities.is_empty() {
+        // An erased contact may have been public.
+        state.republish().await;
+    }
+    Ok((private(), Json(erased)).into_response())
 }
 
 #[derive(Serialize, ToSchema)]

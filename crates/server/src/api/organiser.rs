@@ -161,7 +161,8 @@ struct SubmissionView<'a> {
 struct HistoryEntry<'a> {
     /// When, as an RFC 3339 moment.
     at: &'a str,
-    /// approve, reject, restore, edit or cancel.
+    /// approve, reject, restore, edit, cancel or erase (the contact data
+    /// removed, on request or after the retention time).
     action: &'a str,
     /// `operators` or `organiser`.
     by: &'static str,

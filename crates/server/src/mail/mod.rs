@@ -234,7 +234,8 @@ pub fn plan(
             facts.reason.clone_from(&after.activity.cancellation_reason);
             recipients.operators(MailKind::PublishedCancelled, activity, facts)
         }
-        AuditAction::Edit | AuditAction::Cancel => None,
+        // An erasure tells nobody: the address is gone.
+        AuditAction::Edit | AuditAction::Cancel | AuditAction::Erase => None,
     };
     mail.into_iter().collect()
 }
