@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs them all: formatting and lints, the domain
 # unit tests, the server's tests against real SQLite files, and the end-to-end
-# tests in headless Chromium against the real server and the release build.
+# tests in headless Chromium against the real server and the release build, the
+# crash test (short) and schemathesis against the running server (short).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,8 @@ scripts/build-app.sh
 echo "==> transfer sizes against size-budget.json"
 cargo build -p innovationsveckan-server --locked
 node scripts/size-report.mjs target/debug/innovationsveckan-server
+echo "==> schemathesis against the running server (short; scripts/schemathesis.sh runs it long)"
+scripts/schemathesis.sh 15 | tail -24
 echo "==> tests"
 # The end-to-end tests are #[ignore]d for a bare `cargo test`, which has no
 # built app or browser; here they run, two at a time on this 2-core machine.
