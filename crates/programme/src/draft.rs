@@ -375,7 +375,9 @@ pub fn parse_clock(text: &str) -> Option<NaiveTime> {
         Some((h, m)) if m.len() == 2 => (h, m),
         Some(_) => return None,
         None if text.len() <= 2 => (text, "00"),
-        None if text.len() == 4 => text.split_at(2),
+        // Four ASCII digits; a text of four bytes with a letter of several
+        // bytes cannot be cut in the middle (the fuzzer's finding).
+        None if text.len() == 4 && text.is_ascii() => text.split_at(2),
         None => return None,
     };
     if hours.is_empty() || hours.len() > 2 {
@@ -870,6 +872,15 @@ mod tests {
             "24.00", "9.5", "9.60", "abc", "", "12345", "-1", "9.3a", "+9",
         ] {
             assert_eq!(parse_clock(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_time_of_four_bytes_with_a_letter_of_several_is_refused_not_a_panic() {
+        // Regression (found by scripts/fuzz.sh): "€1" or "iﱍ" in a time field
+        // was cut inside its first character and the app stopped.
+        for typed in ["€1", "iﱍ", "ö12", "1½h"] {
+            assert_eq!(parse_clock(typed), None, "{typed}");
         }
     }
 

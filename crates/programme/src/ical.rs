@@ -57,10 +57,11 @@ pub fn escape_text(text: &str) -> String {
 
 /// Appends one content line, folded at 75 octets (a continuation line
 /// starts with a space, which counts), never inside a character, and ended
-/// with CRLF.
+/// with CRLF. Control characters never get into a line, whatever field it
+/// comes from: text values are escaped before, but an id or address is not.
 fn push_line(out: &mut String, line: &str) {
     let mut used = 0;
-    for c in line.chars() {
+    for c in line.chars().filter(|c| !c.is_control()) {
         let width = c.len_utf8();
         if used + width > LINE_OCTETS {
             out.push_str("\r\n ");
@@ -322,6 +323,18 @@ mod tests {
             "a\\,b\\;c\\\\d\\ne\\nf\\ng"
         );
         assert_eq!(escape_text("tab\there"), "tabhere");
+    }
+
+    #[test]
+    fn a_line_break_in_a_field_that_is_not_text_breaks_no_line() {
+        // Regression (found by scripts/fuzz.sh): an id with a line break
+        // went into UID as it was, and the file had a line of its own.
+        let mut activity = sample();
+        activity.id = "a1\r\nATTENDEE:x\u{1}".to_owned();
+        let file = calendar([&activity], &info());
+        let lines = unfolded(&file);
+        assert!(lines.iter().any(|l| l == "UID:a1ATTENDEE:x@innovationsveckan"));
+        assert!(!lines.iter().any(|l| l.starts_with("ATTENDEE")), "{file}");
     }
 
     #[test]
