@@ -333,7 +333,11 @@ mod tests {
         activity.id = "a1\r\nATTENDEE:x\u{1}".to_owned();
         let file = calendar([&activity], &info());
         let lines = unfolded(&file);
-        assert!(lines.iter().any(|l| l == "UID:a1ATTENDEE:x@innovationsveckan"));
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "UID:a1ATTENDEE:x@innovationsveckan")
+        );
         assert!(!lines.iter().any(|l| l.starts_with("ATTENDEE")), "{file}");
     }
 
