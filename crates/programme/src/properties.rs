@@ -174,12 +174,14 @@ proptest! {
     ) {
         // What a person types goes into the draft as it is; reading it must
         // never panic (regression: "€1" as a time did, found by the fuzzer).
-        let mut form = crate::DraftForm::default();
-        form.day = day;
-        form.starts_at = starts_at;
-        form.ends_at = ends_at;
-        form.postal_code = postal_code;
-        form.municipality_code = municipality_code;
+        let form = crate::DraftForm {
+            day,
+            starts_at,
+            ends_at,
+            postal_code,
+            municipality_code,
+            ..crate::DraftForm::default()
+        };
         let _ = form.validate(&edition(), before_the_week());
     }
 
