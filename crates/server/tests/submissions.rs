@@ -846,7 +846,7 @@ async fn a_database_of_schema_1_is_migrated_and_keeps_its_activities() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     let old = storage.current_edition().await.unwrap().unwrap();
     let records = storage
         .activities_by_status(old.id, None, ActivityOrder::Start)
@@ -954,7 +954,7 @@ async fn a_database_of_schema_2_forgets_its_edit_tokens_and_keeps_its_programme(
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     let columns: Vec<String> =
         sqlx::query_scalar("SELECT name FROM pragma_table_info('activities')")
             .fetch_all(&pool)
