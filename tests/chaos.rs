@@ -167,17 +167,6 @@ async fn network(c: &Client, offline: bool) {
     .await;
 }
 
-/// Fills every step of the wizard with `title`, up to the review step.
-async fn fill_with_title(c: &Client, base: &str, title: &str) {
-    fill_to_the_activity_step(c, base).await;
-    type_into(c, "Titel", title).await;
-    continue_to(c, "Tid och plats").await;
-    fill_time_and_place(c).await;
-    continue_to(c, "Anmälan och kontakt").await;
-    fill_contact(c).await;
-    continue_to(c, "Granska och skicka").await;
-}
-
 /// Presses "Försök skicka nu" now and then until the app says the
 /// registration is sent: each try meets the proxy's chaos again.
 async fn keep_trying_until_sent(c: &Client) {
@@ -238,7 +227,7 @@ async fn registrations_sent_through_cuts_drops_and_closed_tabs_are_stored_exactl
         // 1. Sent while the network is cut; the network comes back, and the
         // proxy drops the first try after the server stored it, the next
         // before it gets there.
-        fill_with_title(&c, &base, titles[0]).await;
+        fill_up_to_review_with_title(&c, &base, titles[0]).await;
         proxy.chaos.store(true, Ordering::SeqCst);
         network(&c, true).await;
         consent_and_send(&c).await;
@@ -248,7 +237,7 @@ async fn registrations_sent_through_cuts_drops_and_closed_tabs_are_stored_exactl
 
         // 2. Sent while cut, and the tab closed before the network is back;
         // a new tab (online) sends what waits, through the same chaos.
-        fill_with_title(&c, &base, titles[1]).await;
+        fill_up_to_review_with_title(&c, &base, titles[1]).await;
         network(&c, true).await;
         consent_and_send(&c).await;
         wait_for_text(&c, "h1", "Anmälan väntar på att skickas").await;

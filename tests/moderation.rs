@@ -15,13 +15,7 @@ const SECOND: &str = "Digitalt samråd om nya torget";
 
 /// Registers a second activity through the wizard, with another title.
 async fn register_another(c: &fantoccini::Client, base: &str) {
-    fill_to_the_activity_step(c, base).await;
-    type_into(c, "Titel", SECOND).await;
-    continue_to(c, "Tid och plats").await;
-    fill_time_and_place(c).await;
-    continue_to(c, "Anmälan och kontakt").await;
-    fill_contact(c).await;
-    continue_to(c, "Granska och skicka").await;
+    fill_up_to_review_with_title(c, base, SECOND).await;
     consent_and_send(c).await;
     wait_for_text(c, "h1", "Tack! Anmälan är skickad").await;
 }

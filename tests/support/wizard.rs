@@ -156,6 +156,17 @@ pub async fn fill_to_the_activity_step(c: &Client, base: &str) {
     fill_activity(c).await;
 }
 
+/// Every step filled, the activity titled `title`, up to the review step.
+pub async fn fill_up_to_review_with_title(c: &Client, base: &str, title: &str) {
+    fill_to_the_activity_step(c, base).await;
+    type_into(c, "Titel", title).await;
+    continue_to(c, "Tid och plats").await;
+    fill_time_and_place(c).await;
+    continue_to(c, "Anmälan och kontakt").await;
+    fill_contact(c).await;
+    continue_to(c, "Granska och skicka").await;
+}
+
 pub async fn fill_time_and_place(c: &Client) {
     // The first day of the week (the demo edition is always weeks ahead).
     field(c, "Dag").await.select_by_index(1).await.unwrap();

@@ -7,6 +7,8 @@
 //! Bounds on time here are generous upper limits (a closed connection must
 //! come, a process must end); only "not before the timeout" is exact.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -205,7 +207,7 @@ async fn sigterm_ends_the_process_within_the_grace_period_with_a_stuck_upload() 
         .kill_on_drop(true)
         .spawn()
         .unwrap();
-    let addr = serving_address(process.stdout.take().unwrap()).await;
+    let addr = common::serving_address(&mut process, PATIENCE).await;
     // The answer to a whole request comes; the upload stays half-sent.
     let answer = get_edition_from(addr, [127, 0, 0, 1]).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
@@ -235,27 +237,4 @@ async fn sigterm_ends_the_process_within_the_grace_period_with_a_stuck_upload() 
     assert!(took < Duration::from_secs(2) + PATIENCE / 3, "{took:?}");
     let _ = read_until_closed(&mut stuck).await;
     assert!(TcpStream::connect(addr).await.is_err(), "nobody listens");
-}
-
-/// The address from the server's log line "serves on http://…".
-async fn serving_address(stdout: tokio::process::ChildStdout) -> SocketAddr {
-    use tokio::io::AsyncBufReadExt;
-    let mut lines = tokio::io::BufReader::new(stdout).lines();
-    let found = tokio::time::timeout(PATIENCE, async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some((_, rest)) = line.split_once("serves on http://") {
-                let addr: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ':'))
-                    .collect();
-                return addr.parse::<SocketAddr>().unwrap();
-            }
-        }
-        panic!("the server ended before it served");
-    })
-    .await
-    .expect("the server started");
-    // Keep reading its log, so it never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    found
 }

@@ -58,32 +58,8 @@ async fn start(data: &Path) -> (Child, SocketAddr) {
         .kill_on_drop(true)
         .spawn()
         .unwrap();
-    let addr = serving_address(&mut process).await;
+    let addr = common::serving_address(&mut process, PATIENCE).await;
     (process, addr)
-}
-
-/// The address from the server's log line "serves on http://…"; the rest of
-/// the log is read on, so the server never blocks on a full pipe.
-async fn serving_address(process: &mut Child) -> SocketAddr {
-    use tokio::io::AsyncBufReadExt;
-    let stdout = process.stdout.take().unwrap();
-    let mut lines = tokio::io::BufReader::new(stdout).lines();
-    let found = tokio::time::timeout(PATIENCE, async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if let Some((_, rest)) = line.split_once("serves on http://") {
-                let addr: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ':'))
-                    .collect();
-                return addr.parse::<SocketAddr>().unwrap();
-            }
-        }
-        panic!("the server ended before it served");
-    })
-    .await
-    .expect("the server started");
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    found
 }
 
 fn kill_hard(process: &Child) {

@@ -1044,11 +1044,14 @@ async fn over_a_socket_a_chunked_body_over_the_limit_gets_our_413() {
     running.stop().await;
 }
 
-#[tokio::test]
-async fn over_a_socket_each_client_address_has_its_own_limit() {
+/// The server on a real socket with `configure`d settings, and a valid
+/// registration's body for its edition.
+async fn over_a_socket(
+    configure: impl FnOnce(&mut Config),
+) -> (tempfile::TempDir, server::RunningServer, String) {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::with_data_dir(dir.path());
-    config.submissions_per_hour = 1;
+    configure(&mut config);
     let running = server::start(config).await.unwrap();
     let edition = raw_http(running.addr, None, GET_EDITION).await;
     let starts_on = edition
@@ -1059,6 +1062,12 @@ async fn over_a_socket_each_client_address_has_its_own_limit() {
         .parse::<NaiveDate>()
         .unwrap();
     let body = valid_body_on(starts_on, time(13, 0), time(14, 0)).to_string();
+    (dir, running, body)
+}
+
+#[tokio::test]
+async fn over_a_socket_each_client_address_has_its_own_limit() {
+    let (_dir, running, body) = over_a_socket(|c| c.submissions_per_hour = 1).await;
     let first = post_from(running.addr, [127, 0, 0, 1], &body, "a").await;
     assert!(first.starts_with("HTTP/1.1 201"), "{first}");
     let second = post_from(running.addr, [127, 0, 0, 1], &body, "b").await;
@@ -1075,19 +1084,7 @@ async fn over_a_socket_each_client_address_has_its_own_limit() {
 
 #[tokio::test]
 async fn over_a_socket_all_addresses_together_meet_the_hourly_ceiling() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::with_data_dir(dir.path());
-    config.submissions_per_hour_total = 2;
-    let running = server::start(config).await.unwrap();
-    let edition = raw_http(running.addr, None, GET_EDITION).await;
-    let starts_on = edition
-        .split("\"starts_on\":\"")
-        .nth(1)
-        .and_then(|rest| rest.get(..10))
-        .unwrap()
-        .parse::<NaiveDate>()
-        .unwrap();
-    let body = valid_body_on(starts_on, time(13, 0), time(14, 0)).to_string();
+    let (_dir, running, body) = over_a_socket(|c| c.submissions_per_hour_total = 2).await;
     for (last, key) in [(1, "a"), (2, "b")] {
         let reply = post_from(running.addr, [127, 0, 0, last], &body, key).await;
         assert!(reply.starts_with("HTTP/1.1 201"), "{reply}");

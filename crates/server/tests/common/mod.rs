@@ -111,3 +111,31 @@ impl TestApp {
         .await
     }
 }
+
+/// The address from the server binary's log line "serves on http://…",
+/// waited for up to `patience`; the rest of its log is read on, so the
+/// process never blocks on a full pipe.
+pub async fn serving_address(
+    process: &mut tokio::process::Child,
+    patience: std::time::Duration,
+) -> std::net::SocketAddr {
+    use tokio::io::AsyncBufReadExt;
+    let stdout = process.stdout.take().expect("the server's stdout is piped");
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let found = tokio::time::timeout(patience, async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some((_, rest)) = line.split_once("serves on http://") {
+                let addr: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ':'))
+                    .collect();
+                return addr.parse::<std::net::SocketAddr>().unwrap();
+            }
+        }
+        panic!("the server ended before it served");
+    })
+    .await
+    .expect("the server started");
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    found
+}
