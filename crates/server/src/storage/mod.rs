@@ -45,6 +45,8 @@ pub enum StorageError {
     UnknownSchema { version: i64 },
     #[error("the published programme could not be rebuilt: {0}")]
     Rebuild(String),
+    #[error(transparent)]
+    Import(#[from] ImportRefusal),
 }
 
 /// An activity with what only the server and its operators see. Its `Debug`
@@ -346,6 +348,52 @@ pub struct MailOverview {
     pub problems: Vec<MailRow>,
 }
 
+/// The whole database, as `export` writes it and `import` reads it: every
+/// row of every table, each a JSON object of its columns (text, integer or
+/// null), so a week moves between servers and databases.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Export {
+    /// Always [`EXPORT_FORMAT`].
+    pub format: String,
+    /// The schema the rows are in; an import needs the same.
+    pub schema_version: i64,
+    /// Table name → its rows, in the order of their key.
+    pub tables: std::collections::BTreeMap<String, Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+/// What an export file says it is.
+pub const EXPORT_FORMAT: &str = "innovationsveckan-export";
+
+/// The tables of an export, in the order an import fills them (a row's
+/// references come before it).
+pub const EXPORTED_TABLES: [&str; 5] = [
+    "editions",
+    "activities",
+    "submissions",
+    "audit",
+    "mail_outbox",
+];
+
+/// Why an export cannot be imported; said as it is to whoever runs `import`.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportRefusal {
+    #[error("the file is not an export of this server (format {0:?})")]
+    NotAnExport(String),
+    #[error(
+        "the export has schema version {found}, this database {here}: export and import with the same version of the server"
+    )]
+    OtherSchema { found: i64, here: i64 },
+    #[error("the database already holds {0} editions: import only into a new, empty database")]
+    NotEmpty(i64),
+    #[error("the export has a table {0:?} that this server does not know")]
+    UnknownTable(String),
+    #[error("a row of {table} has a column {column:?} that the table does not have")]
+    UnknownColumn { table: String, column: String },
+    #[error("a row of {table} has a value for {column} that is not text, a whole number or null")]
+    UnsupportedValue { table: String, column: String },
+}
+
 /// The operations the server needs from a database.
 pub trait Storage: Send + Sync + 'static {
     /// The edition marked as current, if any.
@@ -456,4 +504,12 @@ pub trait Storage: Send + Sync + 'static {
     /// and so does every message of the outbox to it. Each activity changed
     /// gets an audit row `erase` naming `operator`.
     fn erase_person<'a>(&'a self, email: &'a str, operator: &'a str) -> StorageFuture<'a, Erased>;
+
+    /// Every row of [`EXPORTED_TABLES`], read in one transaction.
+    fn export(&self) -> StorageFuture<'_, Export>;
+
+    /// Writes an [`Export`] into this database, which must be empty (no
+    /// edition) and at the same schema version, in one transaction: all of
+    /// it or nothing. Answers how many rows each table got.
+    fn import(&self, export: Export) -> StorageFuture<'_, Vec<(String, usize)>>;
 }

@@ -10,10 +10,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 
 use super::{
-    ActivityOrder, ActivityRecord, AuditAction, AuditEntry, Change, Decide, Erased, ErasedActivity,
-    KnownSubmission, MailOutcome, MailOverview, MailRow, NewSubmission, QueuedMail, RETENTION,
-    Retention, StatusCounts, Storage, StorageError, StorageFuture, StoredEdition,
-    SubmissionOutcome,
+    ActivityOrder, ActivityRecord, AuditAction, AuditEntry, Change, Decide, EXPORT_FORMAT,
+    EXPORTED_TABLES, Erased, ErasedActivity, Export, ImportRefusal, KnownSubmission, MailOutcome,
+    MailOverview, MailRow, NewSubmission, QueuedMail, RETENTION, Retention, StatusCounts, Storage,
+    StorageError, StorageFuture, StoredEdition, SubmissionOutcome,
 };
 use crate::mail::NewMail;
 
@@ -518,6 +518,138 @@ impl Storage for SqliteStorage {
 
     fn erase_person<'a>(&'a self, email: &'a str, operator: &'a str) -> StorageFuture<'a, Erased> {
         Box::pin(self.sql_erase(Erasure::Person(email), operator))
+    }
+
+    fn export(&self) -> StorageFuture<'_, Export> {
+        Box::pin(self.sql_export())
+    }
+
+    fn import(&self, export: Export) -> StorageFuture<'_, Vec<(String, usize)>> {
+        Box::pin(self.sql_import(export))
+    }
+}
+
+/// Moving a week: the whole database as JSON and back.
+impl SqliteStorage {
+    async fn sql_export(&self) -> Result<Export, StorageError> {
+        use sqlx::{Column, TypeInfo, ValueRef};
+        // One read transaction: the tables agree with each other.
+        let mut tx = self.pool.begin().await?;
+        let schema_version: i64 = sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut tables = std::collections::BTreeMap::new();
+        for table in EXPORTED_TABLES {
+            // A name from our own list, not input: safe in the statement.
+            let select = format!("SELECT * FROM {table} ORDER BY rowid");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(select))
+                .fetch_all(&mut *tx)
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                let mut object = serde_json::Map::new();
+                for column in row.columns() {
+                    let raw = row.try_get_raw(column.ordinal())?;
+                    let value = if raw.is_null() {
+                        serde_json::Value::Null
+                    } else if raw.type_info().name() == "INTEGER" {
+                        serde_json::Value::from(row.try_get::<i64, _>(column.ordinal())?)
+                    } else {
+                        serde_json::Value::from(row.try_get::<String, _>(column.ordinal())?)
+                    };
+                    object.insert(column.name().to_owned(), value);
+                }
+                out.push(object);
+            }
+            tables.insert(table.to_owned(), out);
+        }
+        tx.commit().await?;
+        Ok(Export {
+            format: EXPORT_FORMAT.to_owned(),
+            schema_version,
+            tables,
+        })
+    }
+
+    async fn sql_import(&self, export: Export) -> Result<Vec<(String, usize)>, StorageError> {
+        if export.format != EXPORT_FORMAT {
+            return Err(ImportRefusal::NotAnExport(export.format).into());
+        }
+        if let Some(unknown) = export
+            .tables
+            .keys()
+            .find(|name| !EXPORTED_TABLES.contains(&name.as_str()))
+        {
+            return Err(ImportRefusal::UnknownTable(unknown.clone()).into());
+        }
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let here: i64 = sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&mut *tx)
+            .await?;
+        if export.schema_version != here {
+            return Err(ImportRefusal::OtherSchema {
+                found: export.schema_version,
+                here,
+            }
+            .into());
+        }
+        let editions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM editions")
+            .fetch_one(&mut *tx)
+            .await?;
+        if editions > 0 {
+            return Err(ImportRefusal::NotEmpty(editions).into());
+        }
+        let mut counts = Vec::new();
+        for table in EXPORTED_TABLES {
+            let rows = export
+                .tables
+                .get(table)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            // The table's own columns: a name in the file is used only if it
+            // is one of them, so the file cannot write SQL.
+            let info = format!("SELECT name FROM pragma_table_info('{table}')");
+            let columns: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(info))
+                .fetch_all(&mut *tx)
+                .await?;
+            for row in rows {
+                let mut names = Vec::with_capacity(row.len());
+                for name in row.keys() {
+                    let Some(known) = columns.iter().find(|c| *c == name) else {
+                        return Err(ImportRefusal::UnknownColumn {
+                            table: table.to_owned(),
+                            column: name.clone(),
+                        }
+                        .into());
+                    };
+                    names.push(known.as_str());
+                }
+                let insert = format!(
+                    "INSERT INTO {table} ({}) VALUES ({})",
+                    names.join(", "),
+                    vec!["?"; names.len()].join(", ")
+                );
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(insert));
+                for (name, value) in row {
+                    query = match value {
+                        serde_json::Value::Null => query.bind(None::<String>),
+                        serde_json::Value::String(text) => query.bind(text.clone()),
+                        serde_json::Value::Number(n) if n.is_i64() => query.bind(n.as_i64()),
+                        _ => {
+                            return Err(ImportRefusal::UnsupportedValue {
+                                table: table.to_owned(),
+                                column: name.clone(),
+                            }
+                            .into());
+                        }
+                    };
+                }
+                query.execute(&mut *tx).await?;
+            }
+            counts.push((table.to_owned(), rows.len()));
+        }
+        tx.commit().await?;
+        Ok(counts)
     }
 }
 
