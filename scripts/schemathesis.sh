@@ -66,6 +66,31 @@ body = {
     "accessibility": {"features": []}, "submitter_email": "anna@umea.se",
 }
 made = call("POST", "/api/activities", body, {"Idempotency-Key": "schemathesis-seed"})
+# Generated registrations hardly ever fall inside the week with a real
+# kommun, so half of them become this valid body with one field taken from
+# what was generated: the run also sees 201s and checks them against the
+# document (which half, and which field, follows from the generated body).
+with open(f"{work}/registrations.py", "w") as hooks:
+    hooks.write(f"""
+import hashlib, json
+import schemathesis
+
+VALID = {json.dumps(body, ensure_ascii=False)!r}
+
+@schemathesis.hook
+def map_body(context, body):
+    if context.operation is None or context.operation.label != "POST /api/activities":
+        return body
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).digest()
+    if digest[0] % 2 or not isinstance(body, dict):
+        return body
+    valid = json.loads(VALID)
+    fields = sorted(body)
+    if fields:
+        field = fields[digest[1] % len(fields)]
+        valid[field] = body[field]
+    return valid
+""")
 demo = [a["id"] for a in call("GET", "/api/activities")["activities"]][:3]
 ids = json.dumps([made["id"], *demo])
 def operations(names):
@@ -90,7 +115,8 @@ PY
 
 report="$work/report"
 status=0
-"$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run "$base/api/openapi.json" \
+PYTHONPATH="$work" SCHEMATHESIS_HOOKS=registrations \
+    "$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run "$base/api/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --header "Authorization: Bearer $token" \
     --max-examples "$examples" --seed "$seed" --workers 1 \
@@ -107,6 +133,8 @@ for operation, phases in sorted(run["valid_rates"].items()):
     total += cases
     print(f"  {cases:6}  {operation}")
 cases = run["test_cases"]
+accepted = sum(c.get("accepted", 0) for c in run["valid_rates"].get("POST /api/activities", {}).values())
+print(f"  POST /api/activities accepted (201 or 200): {accepted}")
 print(f"schemathesis: {run['operations']['tested']} operations, {cases['generated']} cases "
       f"({total} in coverage and fuzzing), {cases['with_failures']} with failures, "
       f"{cases['errored']} errored, seed {run['seed']}")
