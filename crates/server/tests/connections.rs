@@ -194,20 +194,13 @@ async fn one_address_cannot_take_every_connection() {
 #[tokio::test]
 async fn sigterm_ends_the_process_within_the_grace_period_with_a_stuck_upload() {
     let dir = tempfile::tempdir().unwrap();
-    let mut process = tokio::process::Command::new(env!("CARGO_BIN_EXE_innovationsveckan-server"))
-        .env("IV_ADDR", "127.0.0.1:0")
-        .env("IV_DATA_DIR", dir.path().join("data"))
-        .env("IV_DIST_DIR", dir.path().join("no-app"))
-        .env("IV_SHUTDOWN_GRACE_SECONDS", "2")
-        .env("IV_BODY_TIMEOUT_SECONDS", "600")
-        .env("IV_HEADER_TIMEOUT_SECONDS", "600")
-        .env("IV_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let addr = common::serving_address(&mut process, PATIENCE).await;
+    let settings = [
+        ("IV_SHUTDOWN_GRACE_SECONDS", "2"),
+        ("IV_BODY_TIMEOUT_SECONDS", "600"),
+        ("IV_HEADER_TIMEOUT_SECONDS", "600"),
+    ];
+    let (mut process, addr) =
+        common::start_binary(&dir.path().join("data"), &settings, PATIENCE).await;
     // The answer to a whole request comes; the upload stays half-sent.
     let answer = get_edition_from(addr, [127, 0, 0, 1]).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");

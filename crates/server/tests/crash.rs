@@ -25,7 +25,7 @@ use common::registration::{ADMIN_TOKEN, time, valid_body_on};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde_json::Value;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 /// Longer than a start of the server should ever take.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -41,25 +41,17 @@ fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-/// The real binary on the database in `data`, on a port of its own.
+/// The real binary on the database in `data`, on a port of its own, with
+/// no limit the clients could reach.
 async fn start(data: &Path) -> (Child, SocketAddr) {
-    let mut process = Command::new(env!("CARGO_BIN_EXE_innovationsveckan-server"))
-        .env("IV_ADDR", "127.0.0.1:0")
-        .env("IV_DATA_DIR", data)
-        .env("IV_DIST_DIR", data.join("no-app"))
-        .env("IV_ADMIN_TOKEN", ADMIN_TOKEN)
-        .env("IV_DEMO_ACTIVITIES", "0")
-        .env("IV_SUBMISSIONS_PER_HOUR", "1000000")
-        .env("IV_SUBMISSIONS_PER_HOUR_PER_48", "1000000")
-        .env("IV_SUBMISSIONS_PER_HOUR_TOTAL", "1000000")
-        .env("IV_LOG", "warn,innovationsveckan_server=info")
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let addr = common::serving_address(&mut process, PATIENCE).await;
-    (process, addr)
+    let settings = [
+        ("IV_ADMIN_TOKEN", ADMIN_TOKEN),
+        ("IV_DEMO_ACTIVITIES", "0"),
+        ("IV_SUBMISSIONS_PER_HOUR", "1000000"),
+        ("IV_SUBMISSIONS_PER_HOUR_PER_48", "1000000"),
+        ("IV_SUBMISSIONS_PER_HOUR_TOTAL", "1000000"),
+    ];
+    common::start_binary(data, &settings, PATIENCE).await
 }
 
 fn kill_hard(process: &Child) {

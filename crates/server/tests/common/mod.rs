@@ -139,3 +139,26 @@ pub async fn serving_address(
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     found
 }
+
+/// The real server binary on the data folder `data` with more `IV_`
+/// settings, on a free loopback port, killed when dropped; with its address,
+/// once it serves (waited for up to `patience`).
+pub async fn start_binary(
+    data: &std::path::Path,
+    settings: &[(&str, &str)],
+    patience: std::time::Duration,
+) -> (tokio::process::Child, std::net::SocketAddr) {
+    let mut process = tokio::process::Command::new(env!("CARGO_BIN_EXE_innovationsveckan-server"))
+        .env("IV_ADDR", "127.0.0.1:0")
+        .env("IV_DATA_DIR", data)
+        .env("IV_DIST_DIR", data.join("no-app"))
+        .env("IV_LOG", "warn,innovationsveckan_server=info")
+        .env("NO_COLOR", "1")
+        .envs(settings.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let addr = serving_address(&mut process, patience).await;
+    (process, addr)
+}
