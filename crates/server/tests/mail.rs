@@ -411,3 +411,65 @@ async fn mail_settings_that_cannot_work_are_refused_at_start() {
         );
     }
 }
+
+#[tokio::test]
+async fn two_servers_on_one_database_send_each_message_once() {
+    // Two servers on the same data folder share the outbox (and its mail
+    // folder); both are woken by their own registrations and look every
+    // second, so they reach for the same rows.
+    let first = spawn_with(|c| {
+        with_operators(c);
+        c.mail_retry_seconds = 1;
+    })
+    .await;
+    let second = TestApp::open(tempfile::tempdir().unwrap(), first.state.config().clone()).await;
+    let body = first.valid_body().await;
+    let mut titles = Vec::new();
+    for n in 0..12 {
+        let app = if n % 2 == 0 { &first } else { &second };
+        let body = edited(&body, |b| {
+            b["title"] = Value::from(format!("Två servrar {n}"))
+        });
+        titles.push(title(&body));
+        app.register(&format!("two-servers-{n}"), &body).await;
+    }
+    let expected = 2 * titles.len();
+    wait_for_folder(&mail_folder(&first), expected).await;
+    // Long enough for either sender to have sent anything a second time.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let mails = wait_for_folder(&mail_folder(&first), expected).await;
+    assert_eq!(mails.len(), expected, "{mails:#?}");
+    for title in &titles {
+        for (to, subject) in [
+            (SUBMITTER, format!("Vi har tagit emot din anmälan: {title}")),
+            (OPERATOR, format!("Ny anmälan att granska: {title}")),
+        ] {
+            let sent = mails
+                .iter()
+                .filter(|m| m.to == [to] && m.subject == subject)
+                .count();
+            assert_eq!(sent, 1, "{subject} to {to}");
+        }
+    }
+    // A file is named by its message, so a second sending would only write
+    // it again: the outbox itself says each was claimed and sent once.
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(
+        first
+            .state
+            .config()
+            .data_dir
+            .join("innovationsveckan.sqlite3"),
+    );
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let rows: Vec<(i64, Option<String>)> =
+        sqlx::query_as("SELECT attempts, sent_at FROM mail_outbox")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), expected);
+    assert!(
+        rows.iter()
+            .all(|(attempts, sent)| *attempts == 1 && sent.is_some()),
+        "{rows:?}"
+    );
+}
