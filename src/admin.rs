@@ -337,21 +337,21 @@ fn Moderation(value: String, token: RwSignal<Option<String>>) -> impl IntoView {
 #[component]
 fn Erasure(token: String, decided: Callback<Result<String, ApiError>>) -> impl IntoView {
     let email = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<&'static str>);
+    let problem = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
     let ask = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let address = email.get_untracked();
-        let address = address.trim();
-        let trouble = if address.is_empty() {
-            Some("Skriv e-postadressen till den som vill få sina uppgifter borttagna.")
-        } else if !programme::submission::is_email(address) {
-            Some("Skriv en hel e-postadress, till exempel namn@kommun.se.")
-        } else {
-            None
-        };
+        // The shared validator, as the server checks the same field.
+        let mut errors = programme::FieldErrors::default();
+        errors.email("email", &email.get_untracked());
+        let trouble = errors.iter().next().and_then(|(field, codes)| {
+            codes
+                .first()
+                .map(|code| programme::submission::error_message(field, *code))
+        });
+        let refused = trouble.is_some();
         problem.set(trouble);
-        if trouble.is_some() {
+        if refused {
             request_animation_frame(|| focus_id("radera-epost"));
             return;
         }

@@ -11,8 +11,8 @@ use fantoccini::Locator;
 use serde_json::{Value, json};
 use support::wizard::*;
 use support::{
-    assert_accessible, cdp, eventually, field, focused, in_browser, press, tab_to, text_of,
-    wait_for_text,
+    assert_accessible, cdp, eventually, field, focused, in_browser, local_storage_keys, press,
+    tab_to, text_of, wait_for_text,
 };
 
 const NEW_TITLE: &str = "Öppna data i hela länet";
@@ -27,17 +27,6 @@ async fn approve(c: &fantoccini::Client, id: &str) {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-}
-
-async fn local_storage_keys(c: &fantoccini::Client, prefix: &str) -> Vec<String> {
-    let keys = c
-        .execute(
-            "return Object.keys(localStorage).filter(k => k.startsWith(arguments[0]))",
-            vec![json!(prefix)],
-        )
-        .await
-        .unwrap();
-    serde_json::from_value(keys).unwrap()
 }
 
 /// The draft's id in a wizard address: `/anmal/{id}/…`.

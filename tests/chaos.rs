@@ -20,7 +20,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde_json::json;
 use support::wizard::*;
-use support::{cdp, eventually, in_browser, text_of, wait_for_text};
+use support::{cdp, eventually, in_browser, local_storage_keys, text_of, wait_for_text};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -298,21 +298,8 @@ async fn registrations_sent_through_cuts_drops_and_closed_tabs_are_stored_exactl
         let after = proxy.dropped_after.load(Ordering::SeqCst);
         println!("chaos: {before} sends dropped before the server, {after} after it");
         assert!(before >= 1 && after >= 1, "before {before}, after {after}");
-        assert!(
-            local_storage_is_empty_of(&c, "iv.v1.outbox").await,
-            "nothing left waiting"
-        );
+        let waiting = local_storage_keys(&c, "iv.v1.outbox").await;
+        assert!(waiting.is_empty(), "nothing left waiting: {waiting:?}");
     })
     .await;
-}
-
-/// Whether no key of local storage starts with `prefix`.
-async fn local_storage_is_empty_of(c: &Client, prefix: &str) -> bool {
-    c.execute(
-        "return Object.keys(localStorage).filter(k => k.startsWith(arguments[0])).length === 0",
-        vec![json!(prefix)],
-    )
-    .await
-    .unwrap()
-        == json!(true)
 }

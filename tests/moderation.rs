@@ -213,7 +213,12 @@ async fn an_operator_erases_one_persons_data_on_request() {
         // Not an address: said at the field, and nothing is asked or erased.
         type_into(&c, "E-postadress", "anna.andersson").await;
         press_button(&c, "Ta bort uppgifterna").await;
-        wait_for_text(&c, ".field-error", "Skriv en hel e-postadress").await;
+        wait_for_text(
+            &c,
+            ".field-error",
+            "Skriv e-postadressen i formatet namn@exempel.se.",
+        )
+        .await;
         assert_accessible(&c, "an erasure with a wrong address").await;
         assert!(c.find(Locator::Id("radera-bekrafta")).await.is_err());
 

@@ -137,9 +137,9 @@ fn ActivityDetails(activity: Activity) -> impl IntoView {
         programme::filter::percent_encode(&activity.id)
     );
     let contact = activity.contact.clone();
-    // Past weeks keep their programme, but the contact is removed after the
-    // retention time (the server leaves the name and address empty).
-    let contact_details = if contact.name.is_empty() && contact.email.is_empty() {
+    // Past weeks keep their programme, but the contact is erased after the
+    // retention time or on request.
+    let contact_details = if contact.is_erased() {
         view! { <p>"Kontaktuppgifterna har tagits bort."</p> }.into_any()
     } else {
         view! {

@@ -186,6 +186,18 @@ where
     }
 }
 
+/// The keys of local storage that start with `prefix`.
+pub async fn local_storage_keys(client: &Client, prefix: &str) -> Vec<String> {
+    let keys = client
+        .execute(
+            "return Object.keys(localStorage).filter(k => k.startsWith(arguments[0]))",
+            vec![json!(prefix)],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(keys).unwrap()
+}
+
 /// Polls until `check` is true, or fails with what it last saw.
 pub async fn eventually<F, Fut>(what: &str, mut check: F)
 where

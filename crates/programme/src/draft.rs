@@ -375,9 +375,9 @@ pub fn parse_clock(text: &str) -> Option<NaiveTime> {
         Some((h, m)) if m.len() == 2 => (h, m),
         Some(_) => return None,
         None if text.len() <= 2 => (text, "00"),
-        // Four ASCII digits; a text of four bytes with a letter of several
-        // bytes cannot be cut in the middle (the fuzzer's finding).
-        None if text.len() == 4 && text.is_ascii() => text.split_at(2),
+        // Never cut inside a letter of several bytes ("€1" is four bytes:
+        // the fuzzer's finding); what is no digit is refused below.
+        None if text.len() == 4 => text.split_at_checked(2)?,
         None => return None,
     };
     if hours.is_empty() || hours.len() > 2 {

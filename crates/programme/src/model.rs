@@ -253,6 +253,14 @@ pub struct Contact {
     pub phone: Option<String>,
 }
 
+impl Contact {
+    /// Whether this is what the server leaves when it erases a contact's
+    /// personal data: the empty contact ([`Contact::default`]).
+    pub fn is_erased(&self) -> bool {
+        *self == Contact::default()
+    }
+}
+
 /// What an activity offers for accessibility.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

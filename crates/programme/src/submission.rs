@@ -700,6 +700,7 @@ pub fn field_label(field: &str) -> &'static str {
         "submitter_email" => "Din e-postadress",
         "consent" => "Godkännande",
         "reason" => "Skäl",
+        "email" => "E-postadress",
         _ => "Fältet",
     }
 }

@@ -2,7 +2,7 @@
 //! Every setting comes from a flag or an `IV_` environment variable (see `--help`).
 //! `export FILE` and `import FILE` move a whole week's database instead.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Parser;
@@ -57,7 +57,7 @@ async fn open(config: &Config) -> anyhow::Result<SqliteStorage> {
         .with_context(|| format!("cannot open the database in {}", config.data_dir.display()))
 }
 
-async fn export(config: &Config, file: &PathBuf) -> anyhow::Result<()> {
+async fn export(config: &Config, file: &Path) -> anyhow::Result<()> {
     let export = open(config).await?.export().await?;
     let json = serde_json::to_vec_pretty(&export)?;
     // Written beside and renamed: a file that exists is whole.
@@ -70,7 +70,7 @@ async fn export(config: &Config, file: &PathBuf) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn import(config: &Config, file: &PathBuf) -> anyhow::Result<()> {
+async fn import(config: &Config, file: &Path) -> anyhow::Result<()> {
     let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let export: Export = serde_json::from_slice(&text)
         .with_context(|| format!("{} is not an export of this server", file.display()))?;

@@ -453,17 +453,9 @@ async fn two_servers_on_one_database_send_each_message_once() {
     }
     // A file is named by its message, so a second sending would only write
     // it again: the outbox itself says each was claimed and sent once.
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(
-        first
-            .state
-            .config()
-            .data_dir
-            .join("innovationsveckan.sqlite3"),
-    );
-    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
     let rows: Vec<(i64, Option<String>)> =
         sqlx::query_as("SELECT attempts, sent_at FROM mail_outbox")
-            .fetch_all(&pool)
+            .fetch_all(&first.database().await)
             .await
             .unwrap();
     assert_eq!(rows.len(), expected);

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use programme::{Activity, ActivityStatus, Edition};
+use programme::{Activity, ActivityStatus, Contact, Edition};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
@@ -670,13 +670,15 @@ impl SqliteStorage {
                     "SELECT a.id, a.body, a.approved_body, a.submitter_email
                      FROM activities a JOIN editions e ON e.id = a.edition_id
                      WHERE a.personal_data_erased_at IS NULL
-                       AND ((a.approved_at IS NULL AND a.status IN ('rejected', 'cancelled')
+                       AND ((a.approved_at IS NULL AND a.status IN (?3, ?4)
                              AND a.updated_at < ?1)
                             OR e.ends_on < ?2)
                      ORDER BY a.rowid",
                 )
                 .bind(retention.unpublished_before.to_rfc3339())
                 .bind(retention.edition_ended_before.to_string())
+                .bind(ActivityStatus::Rejected.key())
+                .bind(ActivityStatus::Cancelled.key())
                 .fetch_all(&mut *tx)
                 .await?
             }
@@ -827,13 +829,12 @@ fn contact_is(activity: &serde_json::Value, email: &str) -> bool {
         .is_some_and(|address| same_address(address, email))
 }
 
-/// The contact of an activity, empty: no name, no address, no phone.
+/// The contact of an activity erased ([`Contact::is_erased`]): no name, no
+/// address, no phone.
 fn erase_contact(activity: &mut serde_json::Value) {
     if let Some(fields) = activity.as_object_mut() {
-        fields.insert(
-            "contact".to_owned(),
-            serde_json::json!({ "name": "", "email": "" }),
-        );
+        let erased = serde_json::to_value(Contact::default()).unwrap_or_default();
+        fields.insert("contact".to_owned(), erased);
     }
 }
 
