@@ -180,6 +180,39 @@ async fn a_held_activitys_contact_is_erased_a_year_after_the_week_also_in_the_pr
 }
 
 #[tokio::test]
+async fn what_an_erasure_on_request_leaves_is_erased_a_year_after_the_week() {
+    // Regression: erasing the contact on request marked the whole activity
+    // as erased, and the retention never took the submitter's address left.
+    let app = spawn().await;
+    let body = app.valid_body().await;
+    let (held, _) = app.register("kvar", &body).await;
+    assert_eq!(app.approve(&held).await.status, StatusCode::OK);
+    let reply = app
+        .admin(
+            "POST",
+            "/api/admin/erasure",
+            Some(ADMIN_TOKEN),
+            Some(json!({ "email": CONTACT })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(
+        personal(&app, &held).await,
+        (json!({ "name": "", "email": "" }), json!(SUBMITTER))
+    );
+
+    app.state
+        .housekeep(noon_after(edition_end(&app).await, 366))
+        .await;
+    assert_eq!(personal(&app, &held).await, erased());
+    assert!(
+        erasures(&app)
+            .await
+            .contains(&("gallring".to_owned(), held.clone()))
+    );
+}
+
+#[tokio::test]
 async fn an_operator_erases_one_persons_data_everywhere_and_nobody_elses() {
     let app = spawn().await;
     let body = app.valid_body().await;

@@ -731,6 +731,11 @@ impl SqliteStorage {
                 erase_contact(approved);
             }
             let submitter = submitter.filter(|_| !in_submitter);
+            // Marked erased only once nothing personal is left: what a request
+            // leaves of another person is still the retention's to erase.
+            let nothing_left = submitter.is_none()
+                && contact_erased(&body)
+                && approved.as_ref().is_none_or(contact_erased);
             let title = body
                 .get("title")
                 .and_then(serde_json::Value::as_str)
@@ -745,13 +750,13 @@ impl SqliteStorage {
             sqlx::query(
                 "UPDATE activities
                  SET body = ?, approved_body = ?, submitter_email = ?,
-                     personal_data_erased_at = ?
+                     personal_data_erased_at = COALESCE(personal_data_erased_at, ?)
                  WHERE id = ?",
             )
             .bind(body)
             .bind(approved)
             .bind(submitter)
-            .bind(&now)
+            .bind(nothing_left.then_some(&now))
             .bind(&id)
             .execute(&mut *tx)
             .await?;
@@ -827,6 +832,13 @@ fn contact_is(activity: &serde_json::Value, email: &str) -> bool {
         .pointer("/contact/email")
         .and_then(serde_json::Value::as_str)
         .is_some_and(|address| same_address(address, email))
+}
+
+/// Whether the activity's contact is nobody any more (or it has none).
+fn contact_erased(activity: &serde_json::Value) -> bool {
+    activity.get("contact").is_none_or(|contact| {
+        serde_json::from_value::<Contact>(contact.clone()).is_ok_and(|c| c.is_erased())
+    })
 }
 
 /// The contact of an activity erased ([`Contact::is_erased`]): no name, no
