@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs them all: formatting and lints, the domain
-# unit tests, the server's tests against real SQLite files, and the end-to-end
-# tests in headless Chromium against the real server and the release build, the
-# crash test (short) and schemathesis against the running server (short).
+# unit tests, the server's tests against real SQLite files and then again
+# against a throwaway PostgreSQL cluster of this run's own (installed from
+# Debian's packages if missing), the end-to-end tests in headless Chromium
+# against the real server and the release build, the crash test (short, on
+# both databases) and schemathesis against the running server (short).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +26,8 @@ echo "==> tests"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --locked -- --include-ignored --test-threads=2 2>&1 | tee "$log"
+echo "==> the server's tests again, on PostgreSQL (a throwaway cluster, stopped at the end)"
+scripts/with-postgres.sh cargo test -p innovationsveckan-server --locked -- --include-ignored --test-threads=2 2>&1 | tee -a "$log"
 # One closing line for the whole run, summed over every test binary.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
      END { printf "all tests: %d passed, %d failed\n", p, f }' "$log"

@@ -18,9 +18,16 @@ pub struct Config {
     #[arg(long, env = "IV_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
-    /// Folder of the SQLite database (created if missing).
+    /// Folder of the SQLite database (created if missing), the mail folder
+    /// and the edit links' secret when none is set.
     #[arg(long, env = "IV_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+
+    /// The database: `postgres://user:password@host:port/name` (several
+    /// servers may share one) or `sqlite://FILE`. Unset: SQLite in the data
+    /// folder.
+    #[arg(long, env = "IV_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
 
     /// Folder of the built web app (Trunk's output).
     #[arg(long, env = "IV_DIST_DIR", default_value = "./dist")]
@@ -218,12 +225,28 @@ pub const DEFAULT_SHUTDOWN_GRACE_SECONDS: u64 = 10;
 /// Days an Idempotency-Key is remembered, unless configured.
 pub const DEFAULT_IDEMPOTENCY_DAYS: u32 = 30;
 
+/// A database address as it may be logged: the password, if any, hidden.
+pub fn without_password(url: &str) -> String {
+    match (url.split_once("://"), url.rfind('@')) {
+        (Some((scheme, rest)), Some(at)) if at > scheme.len() => {
+            let credentials = &rest[..at - scheme.len() - 3];
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:<hidden>{}", &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// Like the derived one, with the secrets hidden: settings are logged.
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("addr", &self.addr)
             .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(without_password),
+            )
             .field("dist_dir", &self.dist_dir)
             .field("edition_file", &self.edition_file)
             .field("edition_name", &self.edition_name)
@@ -281,6 +304,7 @@ impl Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: data_dir.into(),
+            database_url: None,
             dist_dir: PathBuf::from("dist"),
             edition_file: None,
             edition_name: None,
@@ -311,6 +335,14 @@ impl Config {
             retention_days: DEFAULT_RETENTION_DAYS,
             retention_after_week_days: DEFAULT_RETENTION_AFTER_WEEK_DAYS,
         }
+    }
+
+    /// Whether the database is one several servers may share (PostgreSQL).
+    pub fn shares_database(&self) -> bool {
+        self.database_url
+            .as_deref()
+            .map(str::trim_start)
+            .is_some_and(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"))
     }
 
     /// The connection limits these settings make.

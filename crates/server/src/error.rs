@@ -88,7 +88,8 @@ pub enum ApiError {
     /// `Retry-After`); the code is `rate_limited` as for registrations.
     #[error("too many wrong tokens, wait {retry_after} s")]
     TooManyWrongTokens { retry_after: u64 },
-    /// 500: logged in full, never shown.
+    /// 500: logged in full, never shown; 503 `unavailable` (with
+    /// `Retry-After`) when the database cannot be reached at all.
     #[error(transparent)]
     Storage(#[from] StorageError),
     /// 500: logged in full, never shown.
@@ -98,7 +99,7 @@ pub enum ApiError {
 
 /// Every `error` code an answer can carry, as the OpenAPI document lists
 /// them (a test below holds it to the variants).
-pub const ERROR_CODES: [&str; 21] = [
+pub const ERROR_CODES: [&str; 22] = [
     "not_found",
     "invalid_filter",
     "method_not_allowed",
@@ -119,6 +120,7 @@ pub const ERROR_CODES: [&str; 21] = [
     "activity_started",
     "validation",
     "rate_limited",
+    "unavailable",
     "internal",
 ];
 
@@ -217,6 +219,7 @@ impl ApiError {
             ApiError::RateLimited(_) | ApiError::TooManyWrongTokens { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
+            ApiError::Storage(e) if e.is_unreachable() => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Storage(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -347,6 +350,13 @@ impl IntoResponse for ApiError {
                     seconds(*retry_after)
                 ),
             }),
+            ApiError::Storage(e) if e.is_unreachable() => {
+                tracing::error!(error = %e, "the database cannot be reached");
+                json!({
+                    "error": "unavailable",
+                    "message": "Vi når inte vår databas just nu. Försök igen om en liten stund.",
+                })
+            }
             ApiError::Storage(e) => {
                 tracing::error!(error = %e, "storage failed");
                 internal_body()
@@ -369,6 +379,12 @@ impl IntoResponse for ApiError {
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
             }
+            ApiError::Storage(e) if e.is_unreachable() => {
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(UNAVAILABLE_RETRY_AFTER),
+                );
+            }
             // It holds an edit token.
             ApiError::IdempotencyKeyReused { .. } => {
                 response
@@ -380,6 +396,10 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// The `Retry-After` of a 503: the seconds a load balancer or client waits
+/// while the database is unreachable.
+pub const UNAVAILABLE_RETRY_AFTER: u64 = 5;
 
 /// Seconds as whole minutes in Swedish, rounded up: "en minut", "30 minuter".
 fn minutes(seconds: u64) -> String {
@@ -445,6 +465,7 @@ mod tests {
             }),
             ApiError::TooManyWrongTokens { retry_after: 1 },
             ApiError::Storage(StorageError::Rebuild("x".into())),
+            ApiError::Storage(StorageError::Database(sqlx::Error::PoolTimedOut)),
             ApiError::Internal("x".into()),
         ]
     }

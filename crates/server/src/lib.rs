@@ -34,11 +34,11 @@ use programme::{demo, time::today_in_stockholm};
 use tower_http::timeout::DeadlineBody;
 use tower_http::trace::TraceLayer;
 
-pub use config::Config;
+pub use config::{Config, without_password};
 use operators::Operators;
 use published::Published;
 use rate_limit::RegistrationLimits;
-use storage::{SqliteStorage, Storage, StorageError};
+use storage::{Storage, StorageError};
 use tokens::EditTokens;
 use wrong_tokens::WrongTokens;
 
@@ -57,6 +57,12 @@ struct Inner {
     republishing: tokio::sync::Mutex<()>,
     /// Whether a failed rebuild is being tried again in the background.
     rebuild_retrying: std::sync::atomic::AtomicBool,
+    /// The database's [`Storage::revision`] the published programme was
+    /// built from.
+    revision: std::sync::atomic::AtomicI64,
+    /// Looks for changes made by other servers and rebuilds; it stops with
+    /// the state. Set once the state exists.
+    following: std::sync::OnceLock<AbortOnDrop>,
     /// Rebuilds still to fail on purpose, in this crate's tests.
     #[cfg(test)]
     failing_rebuilds: std::sync::atomic::AtomicUsize,
@@ -87,6 +93,13 @@ struct Settings {
 
 impl Settings {
     fn check(config: &Config) -> anyhow::Result<Settings> {
+        if config.shares_database() && config.token_secret.is_none() {
+            // Each server would make a secret of its own in its data folder,
+            // and an edit link would work on one server only.
+            anyhow::bail!(
+                "IV_TOKEN_SECRET is needed with PostgreSQL (IV_DATABASE_URL): every server of the site must derive the edit links from the same secret (at least 32 characters, for example from `openssl rand -hex 32`)"
+            );
+        }
         let site = config.site_url()?;
         Ok(Settings {
             operators: Operators::from_config(config)?,
@@ -99,8 +112,26 @@ impl Settings {
     }
 }
 
+/// Opens the database the settings name (`IV_DATABASE_URL`, or SQLite in
+/// `IV_DATA_DIR`), with a message a person can act on when it fails.
+pub async fn open_storage(config: &Config) -> anyhow::Result<Arc<dyn Storage>> {
+    let url = config.database_url.as_deref();
+    storage::open(url, &config.data_dir)
+        .await
+        .with_context(|| match url {
+            Some(url) => format!(
+                "cannot open the database {} (IV_DATABASE_URL): is it running, and may this user reach it?",
+                config::without_password(url)
+            ),
+            None => format!(
+                "cannot open the database in {} (IV_DATA_DIR): is the folder writable?",
+                config.data_dir.display()
+            ),
+        })
+}
+
 /// A background task that ends when its owner is dropped.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
+pub(crate) struct AbortOnDrop(pub(crate) tokio::task::JoinHandle<()>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
@@ -115,15 +146,8 @@ impl AppState {
     /// are refused before the database is touched.
     pub async fn open(config: Config) -> anyhow::Result<Self> {
         let settings = Settings::check(&config)?;
-        let storage = SqliteStorage::open(&config.data_dir)
-            .await
-            .with_context(|| {
-                format!(
-                    "cannot open the database in {} (IV_DATA_DIR): is the folder writable?",
-                    config.data_dir.display()
-                )
-            })?;
-        Self::build(config, Arc::new(storage), settings).await
+        let storage = open_storage(&config).await?;
+        Self::build(config, storage, settings).await
     }
 
     /// Like [`AppState::open`], with any storage. The secret of the edit
@@ -173,6 +197,7 @@ impl AppState {
                 stored.edition.name
             );
         }
+        let revision = storage.revision().await?;
         let activities = storage.public_activities(stored.id).await?;
         let published = Published::new(stored.edition, stored.id, activities);
         let submissions = RegistrationLimits::new(rate_limit::Rates {
@@ -199,6 +224,8 @@ impl AppState {
                 published: RwLock::new(Arc::new(published)),
                 republishing: tokio::sync::Mutex::new(()),
                 rebuild_retrying: std::sync::atomic::AtomicBool::new(false),
+                revision: std::sync::atomic::AtomicI64::new(revision),
+                following: std::sync::OnceLock::new(),
                 #[cfg(test)]
                 failing_rebuilds: std::sync::atomic::AtomicUsize::new(0),
                 submissions,
@@ -215,6 +242,9 @@ impl AppState {
         // Weak: the task must not keep alive the state it cleans up.
         let task = tokio::spawn(housekeeping_hourly(Arc::downgrade(&state.inner)));
         let _ = state.inner.housekeeping.set(AbortOnDrop(task));
+        let notices = state.storage().change_notices();
+        let task = tokio::spawn(follow_changes(Arc::downgrade(&state.inner), notices));
+        let _ = state.inner.following.set(AbortOnDrop(task));
         Ok(state)
     }
 
@@ -317,6 +347,9 @@ impl AppState {
             }
         }
         let current = self.published();
+        // Read before the activities: a change committed in between makes
+        // the next look rebuild again, never miss it.
+        let revision = self.storage().revision().await?;
         let activities = self.storage().public_activities(current.edition_id).await?;
         let (edition, edition_id) = (current.edition.clone(), current.edition_id);
         // Building compresses the whole list: work for a blocking thread, not
@@ -331,7 +364,22 @@ impl AppState {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         *guard = Arc::new(rebuilt);
+        self.inner
+            .revision
+            .store(revision, std::sync::atomic::Ordering::Release);
         Ok(())
+    }
+
+    /// Rebuilds the programme if the database has changed since it was
+    /// built (by this server or another); answers whether it did.
+    pub async fn catch_up(&self) -> Result<bool, StorageError> {
+        use std::sync::atomic::Ordering;
+        let revision = self.storage().revision().await?;
+        if revision == self.inner.revision.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        self.rebuild().await?;
+        Ok(true)
     }
 
     /// The database.
@@ -421,6 +469,49 @@ async fn housekeeping_hourly(state: std::sync::Weak<Inner>) {
             return;
         };
         AppState { inner }.housekeep(Utc::now()).await;
+    }
+}
+
+/// How often a server looks whether another one changed the programme.
+/// PostgreSQL's notices bring a change sooner; the look is what finds one
+/// whose notice was lost (while the listener reconnected, say).
+pub const CHANGE_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+
+/// [`AppState::catch_up`] at each notice of a change and every
+/// [`CHANGE_CHECK_INTERVAL`], while the state lives.
+async fn follow_changes(state: std::sync::Weak<Inner>, notices: Option<Arc<tokio::sync::Notify>>) {
+    let mut every_second = tokio::time::interval(CHANGE_CHECK_INTERVAL);
+    every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut failing = false;
+    loop {
+        match &notices {
+            Some(notices) => tokio::select! {
+                _ = every_second.tick() => {}
+                () = notices.notified() => {}
+            },
+            None => {
+                every_second.tick().await;
+            }
+        }
+        let Some(inner) = state.upgrade() else {
+            return;
+        };
+        match (AppState { inner }).catch_up().await {
+            Ok(rebuilt) => {
+                if failing {
+                    tracing::info!("the database answers again");
+                } else if rebuilt {
+                    tracing::debug!("the programme was changed elsewhere: rebuilt");
+                }
+                failing = false;
+            }
+            // Said once, not every second while it lasts.
+            Err(error) if !failing => {
+                tracing::warn!(%error, "cannot look for changes of the programme");
+                failing = true;
+            }
+            Err(_) => {}
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Parser;
 use server::Config;
-use server::storage::{Export, SqliteStorage, Storage};
+use server::storage::{Export, Storage};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -51,10 +51,8 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn open(config: &Config) -> anyhow::Result<SqliteStorage> {
-    SqliteStorage::open(&config.data_dir)
-        .await
-        .with_context(|| format!("cannot open the database in {}", config.data_dir.display()))
+async fn open(config: &Config) -> anyhow::Result<std::sync::Arc<dyn Storage>> {
+    server::open_storage(config).await
 }
 
 async fn export(config: &Config, file: &Path) -> anyhow::Result<()> {
@@ -79,10 +77,10 @@ async fn import(config: &Config, file: &Path) -> anyhow::Result<()> {
         .iter()
         .map(|(table, rows)| format!("{table} {rows}"))
         .collect();
-    println!(
-        "imported into {}: {}",
-        config.data_dir.display(),
-        counts.join(", ")
-    );
+    let into = match &config.database_url {
+        Some(url) => server::without_password(url),
+        None => config.data_dir.display().to_string(),
+    };
+    println!("imported into {into}: {}", counts.join(", "));
     Ok(())
 }

@@ -23,7 +23,7 @@ async fn spawn_with_operators() -> common::TestApp {
 /// Why `AppState::open` refuses settings made by `configure`.
 async fn refusal(configure: impl FnOnce(&mut Config)) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::with_data_dir(dir.path().join("data"));
+    let mut config = common::config(dir.path().join("data")).await;
     configure(&mut config);
     let error = AppState::open(config).await.err().expect("refused");
     format!("{error:#}")
@@ -147,15 +147,7 @@ async fn audit(app: &TestApp) -> Vec<Value> {
 /// Makes a stored activity begin an hour ago, as the clock would.
 async fn start_an_hour_ago(app: &TestApp, id: &str) {
     let started = (Utc::now() - Duration::hours(1)).to_rfc3339();
-    sqlx::query(
-        "UPDATE activities SET starts_at = ?1, body = json_set(body, '$.starts_at', ?1)
-         WHERE id = ?2",
-    )
-    .bind(&started)
-    .bind(id)
-    .execute(&app.database().await)
-    .await
-    .unwrap();
+    app.move_start(id, &started).await;
 }
 
 #[tokio::test]

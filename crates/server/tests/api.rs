@@ -25,7 +25,7 @@ async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     std::fs::write(dist.join("app-0123456789abcdef.js"), "console.log(1)").unwrap();
     std::fs::write(dist.join("app-0123456789abcdef.js.br"), b"brotli js").unwrap();
     std::fs::write(dist.join("favicon.svg"), "<svg/>").unwrap();
-    let mut config = Config::with_data_dir(dir.path().join("data"));
+    let mut config = common::config(dir.path().join("data")).await;
     config.dist_dir = dist;
     configure(&mut config);
     TestApp::open(dir, config).await
@@ -329,7 +329,7 @@ async fn a_broken_edition_file_stops_the_start_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("edition.json");
     std::fs::write(&file, r#"{"name":"x"}"#).unwrap();
-    let mut config = Config::with_data_dir(dir.path().join("data"));
+    let mut config = common::config(dir.path().join("data")).await;
     config.edition_file = Some(file);
     let error = AppState::open(config).await.err().expect("the start fails");
     assert!(
@@ -351,18 +351,22 @@ async fn a_restart_keeps_the_database_and_does_not_seed_twice() {
             .map(|a| a.id.clone())
             .collect()
     };
-    let first = AppState::open(Config::with_data_dir(&data)).await.unwrap();
+    let first = AppState::open(common::config(&data).await).await.unwrap();
     let before = ids(&first);
     drop(first);
-    assert!(data.join("innovationsveckan.sqlite3").exists());
-    let second = AppState::open(Config::with_data_dir(&data)).await.unwrap();
+    // With PostgreSQL no SQLite file is made.
+    assert_eq!(
+        data.join("innovationsveckan.sqlite3").exists(),
+        !common::on_postgres()
+    );
+    let second = AppState::open(common::config(&data).await).await.unwrap();
     assert_eq!(before, ids(&second));
 }
 
 #[tokio::test]
 async fn the_server_answers_over_a_real_socket() {
     let dir = tempfile::tempdir().unwrap();
-    let running = server::start(Config::with_data_dir(dir.path()))
+    let running = server::start(common::config(dir.path()).await)
         .await
         .unwrap();
     let mut stream = tokio::net::TcpStream::connect(running.addr).await.unwrap();
@@ -562,7 +566,7 @@ async fn a_passed_demo_week_makes_way_for_a_new_one_on_restart() {
     storage.insert_activities(stored.id, old).await.unwrap();
     drop(storage);
 
-    let state = AppState::open(Config::with_data_dir(&data)).await.unwrap();
+    let state = AppState::open(common::sqlite_only(&data)).await.unwrap();
     let published = state.published();
     assert!(published.edition.starts_on > today_in_stockholm(chrono::Utc::now()));
     assert_eq!(
@@ -582,11 +586,22 @@ async fn a_passed_demo_week_makes_way_for_a_new_one_on_restart() {
 async fn a_programme_closed_by_setting_opens_again_when_the_setting_goes() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut closed = Config::with_data_dir(&data);
+    let mut closed = common::config(&data).await;
     closed.programme_opens_on = Some(today_in_stockholm(chrono::Utc::now()) + Duration::days(30));
     let state = AppState::open(closed).await.unwrap();
     assert!(!state.published().edition.programme_is_open(state.today()));
     drop(state);
-    let state = AppState::open(Config::with_data_dir(&data)).await.unwrap();
+    let state = AppState::open(common::config(&data).await).await.unwrap();
     assert!(state.published().edition.programme_is_open(state.today()));
+}
+
+#[tokio::test]
+async fn the_health_check_answers_ok_with_the_programmes_size_and_is_never_cached() {
+    let app = spawn().await;
+    let reply = app.get("/api/health").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.headers[header::CACHE_CONTROL], "no-store");
+    let listed = app.get("/api/activities").await.activities().len();
+    assert_eq!(reply.json()["status"], "ok");
+    assert_eq!(reply.json()["activities"], listed);
 }

@@ -24,7 +24,7 @@ const PATIENCE: Duration = Duration::from_secs(15);
 
 async fn start(configure: impl FnOnce(&mut Config)) -> (tempfile::TempDir, server::RunningServer) {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::with_data_dir(dir.path().join("data"));
+    let mut config = common::config(dir.path().join("data")).await;
     configure(&mut config);
     let running = server::start(config).await.unwrap();
     (dir, running)

@@ -7,13 +7,12 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{Reply, TestApp};
-use server::Config;
 
 const ORIGIN: &str = "https://kommun.example.se";
 
 async fn spawn() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::with_data_dir(dir.path().join("data"));
+    let config = common::config(dir.path().join("data")).await;
     TestApp::open(dir, config).await
 }
 
@@ -164,6 +163,7 @@ async fn the_public_reads_are_the_documents_untokened_programme_gets() {
             "/api/activities.ics",
             "/api/activities/{id}",
             "/api/edition",
+            "/api/health",
             "/api/listing",
             "/api/openapi.json",
             "/api/stats",

@@ -397,7 +397,7 @@ async fn mail_settings_that_cannot_work_are_refused_at_start() {
         ),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        let mut config = server::Config::with_data_dir(dir.path().join("data"));
+        let mut config = common::config(dir.path().join("data")).await;
         configure(&mut config);
         let error = server::AppState::open(config)
             .await

@@ -11,15 +11,22 @@ use common::TestApp;
 use common::registration::{ADMIN_TOKEN, spawn_with};
 use serde_json::json;
 use server::Config;
-use server::storage::{ImportRefusal, SqliteStorage, Storage, StorageError};
+use server::storage::{ImportRefusal, StorageError};
 
 const SECRET: &str = "the-same-token-secret-on-both-servers-of-a-move";
 
-/// The server binary with `args`, on `data`: its status and output.
-fn run(data: &std::path::Path, args: &[&str]) -> (bool, String) {
+/// The server binary with `args`, on the database of `config`: its status
+/// and output.
+fn run(config: &Config, args: &[&str]) -> (bool, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_innovationsveckan-server"))
         .arg("--data-dir")
-        .arg(data)
+        .arg(&config.data_dir)
+        .envs(
+            config
+                .database_url
+                .iter()
+                .map(|url| ("IV_DATABASE_URL", url)),
+        )
         .args(args)
         .env("IV_LOG", "warn")
         .env("RUST_BACKTRACE", "0")
@@ -52,15 +59,15 @@ async fn a_week_exported_and_imported_is_the_same_week_with_its_links_and_keys_w
     let target = tempfile::tempdir().unwrap();
     let file = target.path().join("vecka.json");
     let file_arg = file.to_str().unwrap();
-    let (ok, said) = run(&app.state.config().data_dir, &["export", file_arg]);
+    let (ok, said) = run(app.state.config(), &["export", file_arg]);
     assert!(ok, "{said}");
     assert!(said.contains("exported"), "{said}");
     let data = target.path().join("data");
-    let (ok, said) = run(&data, &["import", file_arg]);
+    let mut config = common::config(&data).await;
+    let (ok, said) = run(&config, &["import", file_arg]);
     assert!(ok, "{said}");
     assert!(said.contains("activities 182"), "{said}");
 
-    let mut config = Config::with_data_dir(&data);
     config.dist_dir = target.path().join("no-dist");
     config.admin_token = Some(ADMIN_TOKEN.into());
     config.token_secret = Some(SECRET.into());
@@ -81,7 +88,7 @@ async fn a_week_exported_and_imported_is_the_same_week_with_its_links_and_keys_w
     assert_eq!(retry.json()["id"], kept.as_str());
 
     // A second import into the same database is refused, and says why.
-    let (ok, said) = run(&data, &["import", file_arg]);
+    let (ok, said) = run(moved.state.config(), &["import", file_arg]);
     assert!(!ok);
     assert!(said.contains("already holds 1 editions"), "{said}");
 }
@@ -91,7 +98,9 @@ async fn an_import_that_cannot_be_whole_is_refused_and_changes_nothing() {
     let app = spawn_with(|_| {}).await;
     let export = app.storage_export().await;
     let dir = tempfile::tempdir().unwrap();
-    let storage = SqliteStorage::open(dir.path()).await.unwrap();
+    let storage = server::open_storage(&common::config(dir.path()).await)
+        .await
+        .unwrap();
     let empty = storage.export().await.unwrap();
     assert!(empty.tables.values().all(Vec::is_empty));
 
@@ -135,6 +144,91 @@ async fn an_import_that_cannot_be_whole_is_refused_and_changes_nothing() {
         storage.import(export).await.unwrap_err(),
         StorageError::Import(ImportRefusal::NotEmpty(1))
     ));
+}
+
+/// Issue 13, item 3: a week moves from SQLite to PostgreSQL and back with
+/// the binary, and is the same week on each (needs the test command's
+/// PostgreSQL: without it there is nothing to move to).
+#[tokio::test]
+async fn a_week_moves_from_sqlite_to_postgresql_and_back_unchanged() {
+    let Some(cluster) = common::postgres_cluster() else {
+        eprintln!("no IV_TEST_POSTGRES_URL: run with scripts/with-postgres.sh");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut on_sqlite = common::sqlite_only(dir.path().join("sqlite"));
+    on_sqlite.dist_dir = dir.path().join("no-dist");
+    on_sqlite.admin_token = Some(ADMIN_TOKEN.into());
+    on_sqlite.token_secret = Some(SECRET.into());
+    let app = TestApp::open(tempfile::tempdir().unwrap(), on_sqlite.clone()).await;
+    let body = app.valid_body().await;
+    let (kept, token) = app.register("fram-1", &body).await;
+    let mut other = body.clone();
+    other["title"] = json!("Inställd efter godkännande");
+    let (cancelled, other_token) = app.register("fram-2", &other).await;
+    assert_eq!(app.approve(&kept).await.status, StatusCode::OK);
+    assert_eq!(app.approve(&cancelled).await.status, StatusCode::OK);
+    let reply = app
+        .cancel(
+            &cancelled,
+            Some(&other_token),
+            Some(json!({ "reason": "Sjukdom." })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let before = app.storage_export().await;
+
+    let file = dir.path().join("fram.json");
+    let file = file.to_str().unwrap();
+    let (ok, said) = run(&on_sqlite, &["export", file]);
+    assert!(ok, "{said}");
+    let mut on_postgres = on_sqlite.clone();
+    on_postgres.data_dir = dir.path().join("postgres");
+    on_postgres.database_url =
+        Some(common::postgres_database(&cluster, &on_postgres.data_dir).await);
+    let (ok, said) = run(&on_postgres, &["import", file]);
+    assert!(ok, "{said}");
+    let moved = TestApp::open(tempfile::tempdir().unwrap(), on_postgres.clone()).await;
+    assert_eq!(
+        moved.storage_export().await,
+        before,
+        "every row, on PostgreSQL"
+    );
+    assert_eq!(
+        moved.get("/api/activities").await.json(),
+        app.get("/api/activities").await.json()
+    );
+    assert_eq!(moved.view(&kept, Some(&token)).await.status, StatusCode::OK);
+    // A change on PostgreSQL, then back to SQLite.
+    assert_eq!(
+        moved.reject(&kept, "Flyttad och avböjd.").await.status,
+        StatusCode::OK
+    );
+    let changed = moved.storage_export().await;
+    assert_ne!(changed, before);
+
+    let back = dir.path().join("tillbaka.json");
+    let back = back.to_str().unwrap();
+    let (ok, said) = run(&on_postgres, &["export", back]);
+    assert!(ok, "{said}");
+    let mut again = common::sqlite_only(dir.path().join("sqlite-again"));
+    again.dist_dir = dir.path().join("no-dist");
+    again.admin_token = Some(ADMIN_TOKEN.into());
+    again.token_secret = Some(SECRET.into());
+    let (ok, said) = run(&again, &["import", back]);
+    assert!(ok, "{said}");
+    let returned = TestApp::open(tempfile::tempdir().unwrap(), again).await;
+    assert_eq!(
+        returned.storage_export().await,
+        changed,
+        "every row, on SQLite again"
+    );
+    assert_eq!(
+        returned.admin_record(&kept).await,
+        moved.admin_record(&kept).await
+    );
+    let retry = returned.submit("fram-1", &body).await;
+    assert_eq!(retry.json()["id"], kept.as_str());
 }
 
 impl TestApp {

@@ -30,11 +30,10 @@ use axum::http::{Method, Request, StatusCode};
 use common::TestApp;
 use programme::{ActivityFormat, Audience, ProgrammeFilter, Theme, regions};
 use serde_json::Value;
-use server::Config;
 
 async fn spawn() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::with_data_dir(dir.path().join("data"));
+    let config = common::config(dir.path().join("data")).await;
     TestApp::open(dir, config).await
 }
 
@@ -62,7 +61,7 @@ fn operations(document: &Value) -> BTreeSet<(String, String)> {
 #[tokio::test]
 async fn the_running_server_serves_a_valid_openapi_3_1_document() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::with_data_dir(dir.path());
+    let mut config = common::config(dir.path()).await;
     config.addr = "127.0.0.1:0".parse().unwrap();
     let running = server::start(config).await.unwrap();
     let mut stream = tokio::net::TcpStream::connect(running.addr).await.unwrap();
@@ -151,6 +150,7 @@ async fn every_route_of_the_api_is_in_the_document() {
     let document = document(&app).await;
     let expected: BTreeSet<(String, String)> = [
         ("GET", "/api/edition"),
+        ("GET", "/api/health"),
         ("GET", "/api/activities"),
         ("POST", "/api/activities"),
         ("GET", "/api/activities/{id}"),

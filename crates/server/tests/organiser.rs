@@ -11,7 +11,7 @@ use common::TestApp;
 use common::registration::{SUBMITTER, edited, spawn, spawn_with, time, valid_body_on};
 use programme::time::today_in_stockholm;
 use serde_json::json;
-use server::{AppState, Config};
+use server::AppState;
 
 /// An edition running from yesterday, so that "now" lies inside it.
 async fn spawn_running_edition() -> TestApp {
@@ -124,16 +124,7 @@ async fn an_activity_that_has_started_can_no_longer_be_edited_or_cancelled() {
 
     // The clock moves on: the activity began an hour ago.
     let started = (Utc::now() - Duration::hours(1)).to_rfc3339();
-    let db = app.database().await;
-    sqlx::query(
-        "UPDATE activities SET starts_at = ?1, body = json_set(body, '$.starts_at', ?1)
-         WHERE id = ?2",
-    )
-    .bind(&started)
-    .bind(&id)
-    .execute(&db)
-    .await
-    .unwrap();
+    app.move_start(&id, &started).await;
 
     let changed = edited(&body, |b| b["title"] = json!("För sent"));
     let edit = app.edit(&id, Some(&token), Some("\"1\""), &changed).await;
@@ -476,10 +467,15 @@ async fn an_activity_of_another_edition_can_no_longer_be_changed() {
     assert_eq!(cancel.error(), "other_edition");
 }
 
-/// Every text of the files in the data folder but the secret's own (the
-/// database and its journal; the folder of sent e-mail is no database, and
-/// the organiser's e-mail carries the link on purpose).
-fn database_bytes(app: &TestApp) -> Vec<u8> {
+/// Every text of the database: on SQLite the files in the data folder but
+/// the secret's own (the database and its journal; the folder of sent e-mail
+/// is no database, and the organiser's e-mail carries the link on purpose);
+/// on PostgreSQL every row of every table, as `export` writes them.
+async fn database_bytes(app: &TestApp) -> Vec<u8> {
+    if common::on_postgres() {
+        let export = app.state.storage().export().await.unwrap();
+        return serde_json::to_vec(&export).unwrap();
+    }
     let data = &app.state.config().data_dir;
     let mut bytes = Vec::new();
     for entry in std::fs::read_dir(data).unwrap() {
@@ -538,7 +534,7 @@ async fn the_edit_token_is_in_no_public_answer_and_nowhere_in_the_database() {
         }
     }
 
-    let bytes = database_bytes(&app);
+    let bytes = database_bytes(&app).await;
     assert!(bytes.len() > 10_000, "the database files were read");
     assert!(
         contains(&bytes, &id),
@@ -553,7 +549,12 @@ async fn the_edit_token_is_in_no_public_answer_and_nowhere_in_the_database() {
 #[tokio::test]
 async fn the_token_secret_is_made_once_for_the_owner_only_and_keeps_links_working_after_a_restart()
 {
-    let app = spawn().await;
+    // The file is SQLite's way: with PostgreSQL the secret must be set.
+    let app = spawn_with(|c| {
+        c.database_url = None;
+        c.token_secret = None;
+    })
+    .await;
     let (id, token) = app.register("k", &app.valid_body().await).await;
     let path = app
         .state
@@ -577,7 +578,7 @@ async fn the_token_secret_is_made_once_for_the_owner_only_and_keeps_links_workin
 #[tokio::test]
 async fn a_configured_token_secret_replaces_the_file_and_a_short_one_is_refused_at_start() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::with_data_dir(dir.path().join("data"));
+    let mut config = common::config(dir.path().join("data")).await;
     config.token_secret = Some("för-kort".into());
     let error = AppState::open(config.clone()).await.err().unwrap();
     let message = format!("{error:#}");

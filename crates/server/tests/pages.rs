@@ -7,7 +7,6 @@ mod common;
 use axum::http::{StatusCode, header};
 use common::TestApp;
 use programme::Activity;
-use server::Config;
 
 /// The page a build writes, as far as the server cares: a head, and the
 /// app's element to render into.
@@ -28,7 +27,7 @@ async fn spawn() -> TestApp {
     ] {
         std::fs::write(dist.join(page), TEMPLATE).unwrap();
     }
-    let mut config = Config::with_data_dir(dir.path().join("data"));
+    let mut config = common::config(dir.path().join("data")).await;
     config.dist_dir = dist;
     config.admin_token = Some(common::registration::ADMIN_TOKEN.into());
     TestApp::open(dir, config).await

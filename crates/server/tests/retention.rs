@@ -55,15 +55,15 @@ async fn rows_holding(app: &TestApp, text: &str) -> i64 {
     let database = app.database().await;
     let (activities,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM activities
-         WHERE lower(body) LIKE ?1 OR lower(coalesce(approved_body, '')) LIKE ?1
-            OR lower(coalesce(submitter_email, '')) LIKE ?1",
+         WHERE lower(body) LIKE $1 OR lower(coalesce(approved_body, '')) LIKE $1
+            OR lower(coalesce(submitter_email, '')) LIKE $1",
     )
     .bind(&pattern)
     .fetch_one(&database)
     .await
     .unwrap();
     let (messages,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM mail_outbox WHERE lower(recipients) LIKE ?1")
+        sqlx::query_as("SELECT COUNT(*) FROM mail_outbox WHERE lower(recipients) LIKE $1")
             .bind(&pattern)
             .fetch_one(&database)
             .await
@@ -72,11 +72,12 @@ async fn rows_holding(app: &TestApp, text: &str) -> i64 {
 }
 
 async fn outbox_rows_of(app: &TestApp, id: &str) -> i64 {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mail_outbox WHERE activity_id = ?")
-        .bind(id)
-        .fetch_one(&app.database().await)
-        .await
-        .unwrap();
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM mail_outbox WHERE activity_id = $1")
+            .bind(id)
+            .fetch_one(&app.database().await)
+            .await
+            .unwrap();
     count
 }
 

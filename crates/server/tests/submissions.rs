@@ -520,7 +520,7 @@ async fn a_retry_is_recognised_across_empty_optional_fields_and_an_older_servers
     assert!(stored.starts_with("v2:"), "{stored}");
     let submission: programme::Submission = serde_json::from_value(sparse.clone()).unwrap();
     let legacy = server::request_hash::legacy(&submission.normalized()).unwrap();
-    sqlx::query("UPDATE submissions SET request_hash = ? WHERE idempotency_key = 'sparse'")
+    sqlx::query("UPDATE submissions SET request_hash = $1 WHERE idempotency_key = 'sparse'")
         .bind(&legacy)
         .execute(&db)
         .await
@@ -796,7 +796,7 @@ async fn negative_user_version_is_refused_not_skipped() {
     assert!(error.to_string().contains("refused untouched"), "{error}");
     assert_eq!(tables_in(&data).await, ["someone_elses"]);
     // The server refuses to start on it, too, rather than serving nothing.
-    assert!(AppState::open(Config::with_data_dir(&data)).await.is_err());
+    assert!(AppState::open(common::sqlite_only(&data)).await.is_err());
 }
 
 #[tokio::test]
@@ -834,7 +834,7 @@ async fn a_database_of_schema_1_is_migrated_and_keeps_its_activities() {
         pool.close().await;
     }
     // The old server seeds its demo week into that schema.
-    let state = AppState::open(Config::with_data_dir(&data)).await.unwrap();
+    let state = AppState::open(common::sqlite_only(&data)).await.unwrap();
     let before = state.published().programme.activities().len();
     assert!(before > 0);
     drop(state);
@@ -846,7 +846,7 @@ async fn a_database_of_schema_1_is_migrated_and_keeps_its_activities() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(version, 7);
+    assert_eq!(version, 8);
     let old = storage.current_edition().await.unwrap().unwrap();
     let records = storage
         .activities_by_status(old.id, None, ActivityOrder::Start)
@@ -859,7 +859,7 @@ async fn a_database_of_schema_1_is_migrated_and_keeps_its_activities() {
         && !r.changed_since_approval));
     drop(storage);
 
-    let mut config = Config::with_data_dir(&data);
+    let mut config = common::sqlite_only(&data);
     config.admin_token = Some(ADMIN_TOKEN.into());
     let app = TestApp::open(dir, config).await;
     assert_eq!(app.public_ids().await.len(), before);
@@ -949,12 +949,12 @@ async fn a_database_of_schema_2_forgets_its_edit_tokens_and_keeps_its_programme(
         }
     }
 
-    let state = AppState::open(Config::with_data_dir(&data)).await.unwrap();
+    let state = AppState::open(common::sqlite_only(&data)).await.unwrap();
     let version: i64 = sqlx::query_scalar("PRAGMA user_version")
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(version, 7);
+    assert_eq!(version, 8);
     let columns: Vec<String> =
         sqlx::query_scalar("SELECT name FROM pragma_table_info('activities')")
             .fetch_all(&pool)
@@ -1023,7 +1023,7 @@ const GET_EDITION: &[u8] =
 #[tokio::test]
 async fn over_a_socket_a_chunked_body_over_the_limit_gets_our_413() {
     let dir = tempfile::tempdir().unwrap();
-    let running = server::start(Config::with_data_dir(dir.path()))
+    let running = server::start(common::config(dir.path()).await)
         .await
         .unwrap();
     let mut request = b"POST /api/activities HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
@@ -1050,7 +1050,7 @@ async fn over_a_socket(
     configure: impl FnOnce(&mut Config),
 ) -> (tempfile::TempDir, server::RunningServer, String) {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::with_data_dir(dir.path());
+    let mut config = common::config(dir.path()).await;
     configure(&mut config);
     let running = server::start(config).await.unwrap();
     let edition = raw_http(running.addr, None, GET_EDITION).await;
@@ -1113,7 +1113,7 @@ async fn over_a_socket_all_addresses_together_meet_the_hourly_ceiling() {
 async fn a_stopped_server_frees_its_address_for_the_next_start() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut config = Config::with_data_dir(&data);
+    let mut config = common::config(&data).await;
     config.admin_token = Some(ADMIN_TOKEN.into());
     let running = server::start(config.clone()).await.unwrap();
     let addr = running.addr;
@@ -1194,7 +1194,7 @@ async fn one_unreadable_row_is_left_out_not_the_whole_programme() {
     assert!(before.len() > 2);
     let broken = before[1].clone();
     let pool = app.database().await;
-    sqlx::query("UPDATE activities SET body = '{\"title\": cut off' WHERE id = ?1")
+    sqlx::query("UPDATE activities SET body = '{\"title\": cut off' WHERE id = $1")
         .bind(&broken)
         .execute(&pool)
         .await
@@ -1281,7 +1281,7 @@ async fn idempotency_keys_are_forgotten_after_their_days_and_the_registrations_s
         ("old-key", Duration::days(31)),
         ("month-key", Duration::days(29)),
     ] {
-        sqlx::query("UPDATE submissions SET created_at = ?1 WHERE idempotency_key = ?2")
+        sqlx::query("UPDATE submissions SET created_at = $1 WHERE idempotency_key = $2")
             .bind((now - age).to_rfc3339())
             .bind(key)
             .execute(&pool)

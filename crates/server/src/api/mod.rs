@@ -7,6 +7,7 @@ mod auth;
 mod body;
 pub mod cors;
 mod edition;
+mod health;
 pub mod openapi;
 mod organiser;
 mod stats;
@@ -35,6 +36,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(organiser::router())
         .merge(admin::router())
         .merge(stats::router())
+        .merge(health::router())
         .routes(routes!(openapi::get_openapi))
 }
 

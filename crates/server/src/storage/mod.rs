@@ -2,11 +2,15 @@
 //! trait, in the types defined here; each database is a module of its own
 //! that implements it, with its migrations beside it:
 //!
-//! - [`sqlite`]: one file under the data folder (`sqlite/migrations/`).
+//! - [`sqlite`]: one file under the data folder (`sqlite/migrations/`), the
+//!   default: one server, nothing to run beside it.
+//! - [`postgres`]: a PostgreSQL database (`postgres/migrations/`), shared by
+//!   several servers.
 //!
-//! A further database needs a module that implements [`Storage`] with the
-//! same meaning (each method's documentation is the contract), its own
-//! migrations to the same tables, and a line in `AppState::open`.
+//! [`rows`] holds what the rows mean whatever the database. A further
+//! database needs a module that implements [`Storage`] with the same meaning
+//! (each method's documentation is the contract), its own migrations to the
+//! same tables and schema versions, and a scheme in [`open`].
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,8 +20,11 @@ use programme::{Activity, ActivityStatus, Edition};
 
 use crate::mail::NewMail;
 
+pub mod postgres;
+mod rows;
 pub mod sqlite;
 
+pub use postgres::PostgresStorage;
 pub use sqlite::SqliteStorage;
 
 /// A storage operation's future.
@@ -47,6 +54,28 @@ pub enum StorageError {
     Rebuild(String),
     #[error(transparent)]
     Import(#[from] ImportRefusal),
+    #[error(
+        "IV_DATABASE_URL names no database this server knows: use postgres://user:password@host:port/name or sqlite://FILE"
+    )]
+    UnknownDatabase,
+}
+
+impl StorageError {
+    /// Whether the database could not be reached at all (down, or no
+    /// connection free in time), rather than refusing or failing a query:
+    /// worth trying again soon, and a server that says so is not healthy.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            StorageError::Database(
+                sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Io(_)
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::WorkerCrashed
+            )
+        )
+    }
 }
 
 /// An activity with what only the server and its operators see. Its `Debug`
@@ -275,6 +304,21 @@ pub struct StatusCounts {
     pub cancelled: u64,
 }
 
+impl StatusCounts {
+    /// Counts `n` activities of the status stored as `key`; a key of no
+    /// status is not counted.
+    fn add(&mut self, key: &str, n: i64) {
+        let n = n.max(0) as u64;
+        match ActivityStatus::from_key(key) {
+            Some(ActivityStatus::Pending) => self.pending = n,
+            Some(ActivityStatus::Published) => self.published = n,
+            Some(ActivityStatus::Rejected) => self.rejected = n,
+            Some(ActivityStatus::Cancelled) => self.cancelled = n,
+            None => {}
+        }
+    }
+}
+
 /// What a change stores: the activity as it becomes, the audit's row, and
 /// the e-mail it sends.
 #[derive(Debug, Clone)]
@@ -392,6 +436,27 @@ pub enum ImportRefusal {
     UnknownColumn { table: String, column: String },
     #[error("a row of {table} has a value for {column} that is not text, a whole number or null")]
     UnsupportedValue { table: String, column: String },
+}
+
+/// Which database a server uses: `url` (`IV_DATABASE_URL`) names it,
+/// `postgres://…` (or `postgresql://…`) or `sqlite://FILE`; without one it is
+/// SQLite in `data_dir`.
+pub async fn open(
+    url: Option<&str>,
+    data_dir: &std::path::Path,
+) -> Result<std::sync::Arc<dyn Storage>, StorageError> {
+    match url.map(str::trim).filter(|url| !url.is_empty()) {
+        None => Ok(std::sync::Arc::new(SqliteStorage::open(data_dir).await?)),
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Ok(std::sync::Arc::new(PostgresStorage::connect(url).await?))
+        }
+        Some(url) => match url.strip_prefix("sqlite://") {
+            Some(file) if !file.is_empty() => Ok(std::sync::Arc::new(
+                SqliteStorage::open_file(std::path::Path::new(file)).await?,
+            )),
+            _ => Err(StorageError::UnknownDatabase),
+        },
+    }
 }
 
 /// The operations the server needs from a database.
@@ -512,4 +577,22 @@ pub trait Storage: Send + Sync + 'static {
     /// edition) and at the same schema version, in one transaction: all of
     /// it or nothing. Answers how many rows each table got.
     fn import(&self, export: Export) -> StorageFuture<'_, Vec<(String, usize)>>;
+
+    /// A number that changes with every committed change of an edition or
+    /// an activity, by any server on this database: a programme built at
+    /// one revision is out of date when the number differs.
+    fn revision(&self) -> StorageFuture<'_, i64>;
+
+    /// Woken soon after another connection commits a change that moves
+    /// [`Storage::revision`], where the database can tell (PostgreSQL's
+    /// `NOTIFY`); `None` where it cannot, and then only looking at the
+    /// revision finds a change. A wake-up can be missed (while reconnecting):
+    /// it hurries the look, it never replaces it.
+    fn change_notices(&self) -> Option<std::sync::Arc<tokio::sync::Notify>> {
+        None
+    }
+
+    /// Answers once the database has answered a trivial query: the health
+    /// check's question.
+    fn ping(&self) -> StorageFuture<'_, ()>;
 }

@@ -5,14 +5,18 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use programme::{Activity, ActivityStatus, Contact, Edition};
+use programme::{Activity, ActivityStatus, Edition};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
+use super::rows::{
+    ErasedColumns, Erasure, MailColumns, PersonalColumns, RecordColumns, activity_from_columns,
+    erase_columns, mail_is_to, stamp, utc,
+};
 use super::{
     ActivityOrder, ActivityRecord, AuditAction, AuditEntry, Change, Decide, EXPORT_FORMAT,
     EXPORTED_TABLES, Erased, ErasedActivity, Export, ImportRefusal, KnownSubmission, MailOutcome,
-    MailOverview, MailRow, NewSubmission, QueuedMail, RETENTION, Retention, StatusCounts, Storage,
+    MailOverview, NewSubmission, QueuedMail, RETENTION, Retention, StatusCounts, Storage,
     StorageError, StorageFuture, StoredEdition, SubmissionOutcome,
 };
 use crate::mail::NewMail;
@@ -22,6 +26,9 @@ use crate::mail::NewMail;
 pub struct SqliteStorage {
     pool: SqlitePool,
 }
+
+/// The database's file name in the data folder.
+pub const FILE_NAME: &str = "innovationsveckan.sqlite3";
 
 /// The schema, one file per version in `migrations/`; `PRAGMA user_version`
 /// says how many have run. Append only: a database that ran one never runs it
@@ -34,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sqlite/migrations/005_mail_outbox.sql"),
     include_str!("sqlite/migrations/006_idempotency_per_edition.sql"),
     include_str!("sqlite/migrations/007_personal_data_erasure.sql"),
+    include_str!("sqlite/migrations/008_programme_revision.sql"),
 ];
 
 impl SqliteStorage {
@@ -41,9 +49,14 @@ impl SqliteStorage {
     /// schema up to date.
     pub async fn open(data_dir: &Path) -> Result<Self, StorageError> {
         std::fs::create_dir_all(data_dir).map_err(sqlx::Error::Io)?;
-        let path = data_dir.join("innovationsveckan.sqlite3");
+        Self::open_file(&data_dir.join(FILE_NAME)).await
+    }
+
+    /// Opens (creating if needed) the database file `path` and brings its
+    /// schema up to date.
+    pub async fn open_file(path: &Path) -> Result<Self, StorageError> {
         let options = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(&path)
+            .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
@@ -131,39 +144,26 @@ fn audit_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry, StorageEr
     })
 }
 
-/// The `version` column as the public activity carries it (the column is
-/// the truth; the copy in the body may be older).
-fn public_version(version: i64) -> u32 {
-    u32::try_from(version.max(1)).unwrap_or(u32::MAX)
-}
-
 fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ActivityRecord, StorageError> {
-    let approved_body: Option<String> = row.try_get("approved_body")?;
-    // The approved version only tells what changed: unreadable, it is missed.
-    let approved = approved_body.and_then(|body| serde_json::from_str(&body).ok());
-    let activity = activity_from_row(row)?;
-    Ok(ActivityRecord {
-        approved,
-        activity,
+    RecordColumns {
+        id: row.try_get("id")?,
         edition_id: row.try_get("edition_id")?,
+        body: row.try_get("body")?,
         submitter_email: row.try_get("submitter_email")?,
         review_note: row.try_get("review_note")?,
         version: row.try_get("version")?,
         approved_at: row.try_get("approved_at")?,
+        approved_body: row.try_get("approved_body")?,
         changed_since_approval: row.try_get("changed_since_approval")?,
         created_at: row.try_get("created_at")?,
-    })
+    }
+    .into_record()
 }
 
 /// The activity of a row with `id`, `body` and `version`, with its public version.
 fn activity_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Activity, StorageError> {
-    let id: String = row.try_get("id")?;
     let body: String = row.try_get("body")?;
-    let version: i64 = row.try_get("version")?;
-    let mut activity: Activity =
-        serde_json::from_str(&body).map_err(|source| StorageError::Corrupt { id, source })?;
-    activity.version = public_version(version);
-    Ok(activity)
+    activity_from_columns(row.try_get("id")?, &body, row.try_get("version")?)
 }
 
 async fn known_submission<'c, E>(
@@ -390,14 +390,7 @@ impl Storage for SqliteStorage {
             for row in &rows {
                 let status: String = row.try_get("status")?;
                 let n: i64 = row.try_get("n")?;
-                let n = n.max(0) as u64;
-                match ActivityStatus::from_key(&status) {
-                    Some(ActivityStatus::Pending) => counts.pending = n,
-                    Some(ActivityStatus::Published) => counts.published = n,
-                    Some(ActivityStatus::Rejected) => counts.rejected = n,
-                    Some(ActivityStatus::Cancelled) => counts.cancelled = n,
-                    None => {}
-                }
+                counts.add(&status, n);
             }
             Ok(counts)
         })
@@ -527,6 +520,22 @@ impl Storage for SqliteStorage {
     fn import(&self, export: Export) -> StorageFuture<'_, Vec<(String, usize)>> {
         Box::pin(self.sql_import(export))
     }
+
+    fn revision(&self) -> StorageFuture<'_, i64> {
+        Box::pin(async move {
+            let revision = sqlx::query_scalar("SELECT revision FROM programme_revision")
+                .fetch_one(&self.pool)
+                .await?;
+            Ok(revision)
+        })
+    }
+
+    fn ping(&self) -> StorageFuture<'_, ()> {
+        Box::pin(async move {
+            sqlx::query("SELECT 1").execute(&self.pool).await?;
+            Ok(())
+        })
+    }
 }
 
 /// Moving a week: the whole database as JSON and back.
@@ -653,13 +662,6 @@ impl SqliteStorage {
     }
 }
 
-/// What [`SqliteStorage::sql_erase`] erases.
-#[derive(Debug, Clone, Copy)]
-enum Erasure<'a> {
-    Expired(Retention),
-    Person(&'a str),
-}
-
 impl SqliteStorage {
     /// The erasures of [`Storage`]; see there.
     async fn sql_erase(&self, erasure: Erasure<'_>, by: &str) -> Result<Erased, StorageError> {
@@ -695,58 +697,23 @@ impl SqliteStorage {
         let now = chrono::Utc::now().to_rfc3339();
         let mut erased = Erased::default();
         for row in rows {
-            let id: String = row.try_get("id")?;
-            let body: String = row.try_get("body")?;
-            let approved_body: Option<String> = row.try_get("approved_body")?;
-            let submitter: Option<String> = row.try_get("submitter_email")?;
-            let (Some(mut body), Ok(mut approved)) = (
-                json_object(&body),
-                approved_body
-                    .as_deref()
-                    .map(|approved| json_object(approved).ok_or(()))
-                    .transpose(),
-            ) else {
-                tracing::warn!(
-                    id,
-                    "an activity that cannot be read keeps its personal data"
-                );
+            let columns = PersonalColumns {
+                id: row.try_get("id")?,
+                body: row.try_get("body")?,
+                approved_body: row.try_get("approved_body")?,
+                submitter_email: row.try_get("submitter_email")?,
+            };
+            let Some(ErasedColumns {
+                id,
+                title,
+                body,
+                approved_body,
+                submitter_email,
+                nothing_left,
+            }) = erase_columns(erasure, columns)?
+            else {
                 continue;
             };
-            // Of one person, only what names her: another contact stays.
-            let (in_submitter, in_body, in_approved) = match erasure {
-                Erasure::Expired(_) => (true, true, true),
-                Erasure::Person(email) => (
-                    submitter.as_deref().is_some_and(|s| same_address(s, email)),
-                    contact_is(&body, email),
-                    approved.as_ref().is_some_and(|a| contact_is(a, email)),
-                ),
-            };
-            if !(in_submitter || in_body || in_approved) {
-                continue;
-            }
-            if in_body {
-                erase_contact(&mut body);
-            }
-            if let Some(approved) = approved.as_mut().filter(|_| in_approved) {
-                erase_contact(approved);
-            }
-            let submitter = submitter.filter(|_| !in_submitter);
-            // Marked erased only once nothing personal is left: what a request
-            // leaves of another person is still the retention's to erase.
-            let nothing_left = submitter.is_none()
-                && contact_erased(&body)
-                && approved.as_ref().is_none_or(contact_erased);
-            let title = body
-                .get("title")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let body = serde_json::to_string(&body).map_err(StorageError::Encode)?;
-            let approved = approved
-                .as_ref()
-                .map(serde_json::to_string)
-                .transpose()
-                .map_err(StorageError::Encode)?;
             sqlx::query(
                 "UPDATE activities
                  SET body = ?, approved_body = ?, submitter_email = ?,
@@ -754,8 +721,8 @@ impl SqliteStorage {
                  WHERE id = ?",
             )
             .bind(body)
-            .bind(approved)
-            .bind(submitter)
+            .bind(approved_body)
+            .bind(submitter_email)
             .bind(nothing_left.then_some(&now))
             .bind(&id)
             .execute(&mut *tx)
@@ -796,8 +763,7 @@ impl SqliteStorage {
                 let mut deleted = 0;
                 for message in messages {
                     let recipients: String = message.try_get("recipients")?;
-                    let to: Vec<String> = serde_json::from_str(&recipients).unwrap_or_default();
-                    if to.iter().any(|address| same_address(address, email)) {
+                    if mail_is_to(&recipients, email) {
                         let id: i64 = message.try_get("id")?;
                         deleted += sqlx::query("DELETE FROM mail_outbox WHERE id = ?")
                             .bind(id)
@@ -811,42 +777,6 @@ impl SqliteStorage {
         };
         tx.commit().await?;
         Ok(erased)
-    }
-}
-
-/// A stored activity as JSON, to change one part and keep the rest as it is.
-fn json_object(text: &str) -> Option<serde_json::Value> {
-    serde_json::from_str(text)
-        .ok()
-        .filter(serde_json::Value::is_object)
-}
-
-/// Whether two e-mail addresses are the same person's, as people type them.
-fn same_address(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
-}
-
-/// Whether the activity's contact has the address `email`.
-fn contact_is(activity: &serde_json::Value, email: &str) -> bool {
-    activity
-        .pointer("/contact/email")
-        .and_then(serde_json::Value::as_str)
-        .is_some_and(|address| same_address(address, email))
-}
-
-/// Whether the activity's contact is nobody any more (or it has none).
-fn contact_erased(activity: &serde_json::Value) -> bool {
-    activity.get("contact").is_none_or(|contact| {
-        serde_json::from_value::<Contact>(contact.clone()).is_ok_and(|c| c.is_erased())
-    })
-}
-
-/// The contact of an activity erased ([`Contact::is_erased`]): no name, no
-/// address, no phone.
-fn erase_contact(activity: &mut serde_json::Value) {
-    if let Some(fields) = activity.as_object_mut() {
-        let erased = serde_json::to_value(Contact::default()).unwrap_or_default();
-        fields.insert("contact".to_owned(), erased);
     }
 }
 
@@ -865,24 +795,17 @@ impl SqliteStorage {
                          WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?2
                            AND (leased_until IS NULL OR leased_until <= ?2)
                          ORDER BY next_attempt_at, id LIMIT 1)
-             RETURNING id, kind, recipients, activity_id, facts, attempts",
+             RETURNING *",
         )
         .bind(stamp(until))
         .bind(stamp(now))
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| {
-            let recipients: String = row.try_get("recipients")?;
-            Ok(QueuedMail {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                to: serde_json::from_str(&recipients).unwrap_or_default(),
-                activity_id: row.try_get("activity_id")?,
-                facts: row.try_get("facts")?,
-                attempts: row.try_get("attempts")?,
-            })
-        })
-        .transpose()
+        Ok(row
+            .as_ref()
+            .map(mail_columns)
+            .transpose()?
+            .map(MailColumns::into_queued))
     }
 
     async fn sql_finish_mail(&self, id: i64, outcome: MailOutcome) -> Result<(), StorageError> {
@@ -939,7 +862,10 @@ impl SqliteStorage {
             waiting: count("waiting")?,
             sent: count("sent")?,
             failed: count("failed")?,
-            problems: rows.iter().map(mail_row).collect::<Result<_, _>>()?,
+            problems: rows
+                .iter()
+                .map(|row| mail_columns(row).map(MailColumns::into_mail_row))
+                .collect::<Result<_, _>>()?,
         })
     }
 
@@ -955,11 +881,6 @@ impl SqliteStorage {
         .await?;
         Ok(done.rows_affected() == 1)
     }
-}
-
-/// The start as stored in its column: UTC, so that text order is time order.
-fn utc(activity: &Activity) -> String {
-    activity.starts_at.with_timezone(&chrono::Utc).to_rfc3339()
 }
 
 /// Stores a new activity. One stored as published or cancelled (the demo's,
@@ -996,12 +917,6 @@ async fn insert_activity(
     Ok(())
 }
 
-/// A moment as the outbox stores it: UTC with microseconds and `Z`, always
-/// the same length, so that text order is time order.
-fn stamp(moment: chrono::DateTime<chrono::Utc>) -> String {
-    moment.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
-
 /// Puts messages in the outbox, due now, in the caller's transaction.
 async fn insert_mails(
     tx: &mut sqlx::SqliteConnection,
@@ -1028,29 +943,18 @@ async fn insert_mails(
     Ok(())
 }
 
-fn mail_row(row: &sqlx::sqlite::SqliteRow) -> Result<MailRow, StorageError> {
-    let recipients: String = row.try_get("recipients")?;
-    let facts: String = row.try_get("facts")?;
-    let title = serde_json::from_str::<crate::mail::Facts>(&facts)
-        .map(|facts| facts.title)
-        .unwrap_or_default();
-    let sent_at: Option<String> = row.try_get("sent_at")?;
-    let failed_at: Option<String> = row.try_get("failed_at")?;
-    Ok(MailRow {
+fn mail_columns(row: &sqlx::sqlite::SqliteRow) -> Result<MailColumns, StorageError> {
+    Ok(MailColumns {
         id: row.try_get("id")?,
         kind: row.try_get("kind")?,
-        to: serde_json::from_str(&recipients).unwrap_or_default(),
+        recipients: row.try_get("recipients")?,
         activity_id: row.try_get("activity_id")?,
-        title,
+        facts: row.try_get("facts")?,
         attempts: row.try_get("attempts")?,
         created_at: row.try_get("created_at")?,
-        next_attempt_at: if sent_at.is_none() && failed_at.is_none() {
-            row.try_get("next_attempt_at")?
-        } else {
-            None
-        },
-        sent_at,
-        failed_at,
+        next_attempt_at: row.try_get("next_attempt_at")?,
+        sent_at: row.try_get("sent_at")?,
+        failed_at: row.try_get("failed_at")?,
         last_error: row.try_get("last_error")?,
     })
 }

@@ -19,7 +19,7 @@ pub const SUBMITTER: &str = "privat.anmalare@example.se";
 /// The app with an admin token and no built web app, `configure`d.
 pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::with_data_dir(dir.path().join("data"));
+    let mut config = super::config(dir.path().join("data")).await;
     config.dist_dir = dir.path().join("no-dist");
     config.admin_token = Some(ADMIN_TOKEN.into());
     configure(&mut config);
@@ -202,16 +202,30 @@ impl TestApp {
             .clone()
     }
 
-    /// The app's SQLite database, opened beside the app (for what only an
-    /// older server or the clock would do).
-    pub async fn database(&self) -> sqlx::SqlitePool {
-        let path = self
-            .state
-            .config()
-            .data_dir
-            .join("innovationsveckan.sqlite3");
-        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
-        sqlx::SqlitePool::connect_with(options).await.unwrap()
+    /// The app's database, opened beside the app (for what only an older
+    /// server or the clock would do); SQL in it must suit both databases.
+    pub async fn database(&self) -> sqlx::AnyPool {
+        super::database_of(self.state.config()).await
+    }
+
+    /// Moves an activity's start to `starts_at` (RFC 3339) behind the
+    /// server's back, in the column and in the stored body: the clock
+    /// moving on, for what may no longer be done once an activity began.
+    pub async fn move_start(&self, id: &str, starts_at: &str) {
+        let sql = if super::on_postgres() {
+            "UPDATE activities SET starts_at = $1,
+                    body = jsonb_set(body::jsonb, '{starts_at}', to_jsonb($1::text))::text
+             WHERE id = $2"
+        } else {
+            "UPDATE activities SET starts_at = $1, body = json_set(body, '$.starts_at', $1)
+             WHERE id = $2"
+        };
+        sqlx::query(sql)
+            .bind(starts_at)
+            .bind(id)
+            .execute(&self.database().await)
+            .await
+            .unwrap();
     }
 }
 

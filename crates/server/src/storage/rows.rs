@@ -1,0 +1,260 @@
+//! What every database's rows mean, apart from how each database reads them:
+//! a row's columns as plain values become the storage's types here, and the
+//! erasure decides here what is left of a row. Each database module reads
+//! its rows into these types and writes back what they say.
+
+use programme::{Activity, Contact};
+
+use super::{ActivityRecord, MailRow, QueuedMail, Retention, StorageError};
+
+/// The columns of an activity that [`ActivityRecord`] is made of.
+pub(super) struct RecordColumns {
+    pub id: String,
+    pub edition_id: i64,
+    pub body: String,
+    pub submitter_email: Option<String>,
+    pub review_note: Option<String>,
+    pub version: i64,
+    pub approved_at: Option<String>,
+    pub approved_body: Option<String>,
+    pub changed_since_approval: bool,
+    pub created_at: String,
+}
+
+impl RecordColumns {
+    pub fn into_record(self) -> Result<ActivityRecord, StorageError> {
+        // The approved version only tells what changed: unreadable, it is missed.
+        let approved = self
+            .approved_body
+            .and_then(|body| serde_json::from_str(&body).ok());
+        Ok(ActivityRecord {
+            activity: activity_from_columns(self.id, &self.body, self.version)?,
+            approved,
+            edition_id: self.edition_id,
+            submitter_email: self.submitter_email,
+            review_note: self.review_note,
+            version: self.version,
+            approved_at: self.approved_at,
+            changed_since_approval: self.changed_since_approval,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// The activity of a row's `id`, `body` and `version`, carrying the
+/// `version` column (the column is the truth; the copy in the body may be
+/// older).
+pub(super) fn activity_from_columns(
+    id: String,
+    body: &str,
+    version: i64,
+) -> Result<Activity, StorageError> {
+    let mut activity: Activity =
+        serde_json::from_str(body).map_err(|source| StorageError::Corrupt { id, source })?;
+    activity.version = u32::try_from(version.max(1)).unwrap_or(u32::MAX);
+    Ok(activity)
+}
+
+/// The start as stored in its column: UTC, so that text order is time order.
+pub(super) fn utc(activity: &Activity) -> String {
+    activity.starts_at.with_timezone(&chrono::Utc).to_rfc3339()
+}
+
+/// A moment as the outbox stores it: UTC with microseconds and `Z`, always
+/// the same length, so that text order is time order.
+pub(super) fn stamp(moment: chrono::DateTime<chrono::Utc>) -> String {
+    moment.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// The columns of an outbox message.
+pub(super) struct MailColumns {
+    pub id: i64,
+    pub kind: String,
+    pub recipients: String,
+    pub activity_id: String,
+    pub facts: String,
+    pub attempts: i64,
+    pub created_at: String,
+    pub next_attempt_at: String,
+    pub sent_at: Option<String>,
+    pub failed_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+impl MailColumns {
+    fn to(&self) -> Vec<String> {
+        serde_json::from_str(&self.recipients).unwrap_or_default()
+    }
+
+    /// The message as a sender takes it.
+    pub fn into_queued(self) -> QueuedMail {
+        QueuedMail {
+            to: self.to(),
+            id: self.id,
+            kind: self.kind,
+            activity_id: self.activity_id,
+            facts: self.facts,
+            attempts: self.attempts,
+        }
+    }
+
+    /// The message as the operators see it.
+    pub fn into_mail_row(self) -> MailRow {
+        let title = serde_json::from_str::<crate::mail::Facts>(&self.facts)
+            .map(|facts| facts.title)
+            .unwrap_or_default();
+        let waiting = self.sent_at.is_none() && self.failed_at.is_none();
+        MailRow {
+            to: self.to(),
+            title,
+            id: self.id,
+            kind: self.kind,
+            activity_id: self.activity_id,
+            attempts: self.attempts,
+            created_at: self.created_at,
+            next_attempt_at: waiting.then_some(self.next_attempt_at),
+            sent_at: self.sent_at,
+            failed_at: self.failed_at,
+            last_error: self.last_error,
+        }
+    }
+}
+
+/// Whether an outbox message's recipients (as stored: a JSON list) include
+/// `email`.
+pub(super) fn mail_is_to(recipients: &str, email: &str) -> bool {
+    let to: Vec<String> = serde_json::from_str(recipients).unwrap_or_default();
+    to.iter().any(|address| same_address(address, email))
+}
+
+/// What an erasure erases: see [`super::Storage::erase_expired`] and
+/// [`super::Storage::erase_person`].
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Erasure<'a> {
+    Expired(Retention),
+    Person(&'a str),
+}
+
+/// An activity's columns that hold personal data.
+pub(super) struct PersonalColumns {
+    pub id: String,
+    pub body: String,
+    pub approved_body: Option<String>,
+    pub submitter_email: Option<String>,
+}
+
+/// What is left of an activity's personal columns after an erasure.
+pub(super) struct ErasedColumns {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub approved_body: Option<String>,
+    pub submitter_email: Option<String>,
+    /// Nothing personal is left: the activity is marked as erased.
+    pub nothing_left: bool,
+}
+
+/// Erases what `erasure` asks for from one activity's columns; `None` when
+/// it names nobody in them, or when the row cannot be read (logged: it keeps
+/// its data rather than lose the rest).
+pub(super) fn erase_columns(
+    erasure: Erasure<'_>,
+    row: PersonalColumns,
+) -> Result<Option<ErasedColumns>, StorageError> {
+    let PersonalColumns {
+        id,
+        body,
+        approved_body,
+        submitter_email: submitter,
+    } = row;
+    let (Some(mut body), Ok(mut approved)) = (
+        json_object(&body),
+        approved_body
+            .as_deref()
+            .map(|approved| json_object(approved).ok_or(()))
+            .transpose(),
+    ) else {
+        tracing::warn!(
+            id,
+            "an activity that cannot be read keeps its personal data"
+        );
+        return Ok(None);
+    };
+    // Of one person, only what names her: another contact stays.
+    let (in_submitter, in_body, in_approved) = match erasure {
+        Erasure::Expired(_) => (true, true, true),
+        Erasure::Person(email) => (
+            submitter.as_deref().is_some_and(|s| same_address(s, email)),
+            contact_is(&body, email),
+            approved.as_ref().is_some_and(|a| contact_is(a, email)),
+        ),
+    };
+    if !(in_submitter || in_body || in_approved) {
+        return Ok(None);
+    }
+    if in_body {
+        erase_contact(&mut body);
+    }
+    if let Some(approved) = approved.as_mut().filter(|_| in_approved) {
+        erase_contact(approved);
+    }
+    let submitter_email = submitter.filter(|_| !in_submitter);
+    // Marked erased only once nothing personal is left: what a request
+    // leaves of another person is still the retention's to erase.
+    let nothing_left = submitter_email.is_none()
+        && contact_erased(&body)
+        && approved.as_ref().is_none_or(contact_erased);
+    let title = body
+        .get("title")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    Ok(Some(ErasedColumns {
+        id,
+        title,
+        body: serde_json::to_string(&body).map_err(StorageError::Encode)?,
+        approved_body: approved
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(StorageError::Encode)?,
+        submitter_email,
+        nothing_left,
+    }))
+}
+
+/// A stored activity as JSON, to change one part and keep the rest as it is.
+fn json_object(text: &str) -> Option<serde_json::Value> {
+    serde_json::from_str(text)
+        .ok()
+        .filter(serde_json::Value::is_object)
+}
+
+/// Whether two e-mail addresses are the same person's, as people type them.
+fn same_address(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// Whether the activity's contact has the address `email`.
+fn contact_is(activity: &serde_json::Value, email: &str) -> bool {
+    activity
+        .pointer("/contact/email")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|address| same_address(address, email))
+}
+
+/// Whether the activity's contact is nobody any more (or it has none).
+fn contact_erased(activity: &serde_json::Value) -> bool {
+    activity.get("contact").is_none_or(|contact| {
+        serde_json::from_value::<Contact>(contact.clone()).is_ok_and(|c| c.is_erased())
+    })
+}
+
+/// The contact of an activity erased ([`Contact::is_erased`]): no name, no
+/// address, no phone.
+fn erase_contact(activity: &mut serde_json::Value) {
+    if let Some(fields) = activity.as_object_mut() {
+        let erased = serde_json::to_value(Contact::default()).unwrap_or_default();
+        fields.insert("contact".to_owned(), erased);
+    }
+}
