@@ -11,12 +11,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use programme::{Activity, ActivityStatus, Edition};
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{PgPool, Row};
 
 use super::rows::{
-    ErasedColumns, Erasure, MailColumns, PersonalColumns, RecordColumns, activity_from_columns,
-    erase_columns, mail_is_to, stamp, utc,
+    self, ErasedColumns, Erasure, MailColumns, PersonalColumns, erase_columns, mail_is_to, stamp,
+    utc,
 };
 use super::{
     ActivityOrder, ActivityRecord, AuditAction, AuditEntry, Change, Decide, EXPORT_FORMAT,
@@ -176,21 +176,7 @@ async fn listen(pool: PgPool, notices: Arc<tokio::sync::Notify>) {
     }
 }
 
-fn edition_from_row(row: &PgRow) -> Result<StoredEdition, sqlx::Error> {
-    Ok(StoredEdition {
-        id: row.try_get("id")?,
-        is_demo: row.try_get("is_demo")?,
-        edition: Edition {
-            name: row.try_get("name")?,
-            year: row.try_get("year")?,
-            starts_on: row.try_get("starts_on")?,
-            ends_on: row.try_get("ends_on")?,
-            programme_opens_on: row.try_get("programme_opens_on")?,
-        },
-    })
-}
-
-/// The columns [`record_from_row`] reads, from `activities` as `a`.
+/// The columns [`rows::record`] reads, from `activities` as `a`.
 macro_rules! record_columns {
     () => {
         "a.id, a.edition_id, a.body, a.submitter_email, a.review_note, a.version, a.approved_at,
@@ -205,50 +191,6 @@ macro_rules! audit_select {
                 a.body::jsonb ->> 'title' AS title
          FROM audit l LEFT JOIN activities a ON a.id = l.activity_id"
     };
-}
-
-fn audit_from_row(row: &PgRow) -> Result<AuditEntry, StorageError> {
-    Ok(AuditEntry {
-        at: row.try_get("at")?,
-        operator: row.try_get("operator")?,
-        action: row.try_get("action")?,
-        activity_id: row.try_get("activity_id")?,
-        title: row.try_get("title")?,
-        reason: row.try_get("reason")?,
-        code: row.try_get("code")?,
-    })
-}
-
-fn record_from_row(row: &PgRow) -> Result<ActivityRecord, StorageError> {
-    RecordColumns {
-        id: row.try_get("id")?,
-        edition_id: row.try_get("edition_id")?,
-        body: row.try_get("body")?,
-        submitter_email: row.try_get("submitter_email")?,
-        review_note: row.try_get("review_note")?,
-        version: row.try_get("version")?,
-        approved_at: row.try_get("approved_at")?,
-        approved_body: row.try_get("approved_body")?,
-        changed_since_approval: row.try_get("changed_since_approval")?,
-        created_at: row.try_get("created_at")?,
-    }
-    .into_record()
-}
-
-fn mail_columns(row: &PgRow) -> Result<MailColumns, StorageError> {
-    Ok(MailColumns {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        recipients: row.try_get("recipients")?,
-        activity_id: row.try_get("activity_id")?,
-        facts: row.try_get("facts")?,
-        attempts: row.try_get("attempts")?,
-        created_at: row.try_get("created_at")?,
-        next_attempt_at: row.try_get("next_attempt_at")?,
-        sent_at: row.try_get("sent_at")?,
-        failed_at: row.try_get("failed_at")?,
-        last_error: row.try_get("last_error")?,
-    })
 }
 
 async fn known_submission<'c, E>(
@@ -272,7 +214,7 @@ where
     row.map(|row| {
         Ok(KnownSubmission {
             request_hash: row.try_get("request_hash")?,
-            record: record_from_row(&row)?,
+            record: rows::record(&row)?,
         })
     })
     .transpose()
@@ -302,7 +244,7 @@ where
         )
     };
     let row = sqlx::query(query).bind(id).fetch_optional(executor).await?;
-    row.as_ref().map(record_from_row).transpose()
+    row.as_ref().map(rows::record).transpose()
 }
 
 fn is_unique_violation(error: &sqlx::Error) -> bool {
@@ -374,7 +316,7 @@ impl Storage for PostgresStorage {
             let row = sqlx::query(SELECT_CURRENT_EDITION)
                 .fetch_optional(&self.pool)
                 .await?;
-            Ok(row.as_ref().map(edition_from_row).transpose()?)
+            row.as_ref().map(rows::edition).transpose()
         })
     }
 
@@ -404,7 +346,7 @@ impl Storage for PostgresStorage {
                 .fetch_one(&mut *tx)
                 .await?;
             tx.commit().await?;
-            Ok(edition_from_row(&row)?)
+            rows::edition(&row)
         })
     }
 
@@ -448,22 +390,7 @@ impl Storage for PostgresStorage {
             .bind(ActivityStatus::Cancelled.key())
             .fetch_all(&self.pool)
             .await?;
-            // One unreadable row is logged and left out; it must not take
-            // the whole programme (and the next start) down with it.
-            let mut activities = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let id: String = row.try_get("id")?;
-                let body: String = row.try_get("body")?;
-                match activity_from_columns(id.clone(), &body, row.try_get("version")?) {
-                    Ok(activity) => activities.push(activity),
-                    Err(error) => tracing::error!(
-                        id,
-                        %error,
-                        "a published activity cannot be read: it is left out of the programme"
-                    ),
-                }
-            }
-            Ok(activities)
+            rows::public_activities(&rows)
         })
     }
 
@@ -543,7 +470,7 @@ impl Storage for PostgresStorage {
                 .bind(status.map(ActivityStatus::key))
                 .fetch_all(&self.pool)
                 .await?;
-            rows.iter().map(record_from_row).collect()
+            rows.iter().map(rows::record).collect()
         })
     }
 
@@ -555,13 +482,7 @@ impl Storage for PostgresStorage {
             .bind(edition_id)
             .fetch_all(&self.pool)
             .await?;
-            let mut counts = StatusCounts::default();
-            for row in &rows {
-                let status: String = row.try_get("status")?;
-                let n: i64 = row.try_get("n")?;
-                counts.add(&status, n);
-            }
-            Ok(counts)
+            rows::status_counts(&rows)
         })
     }
 
@@ -571,7 +492,7 @@ impl Storage for PostgresStorage {
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await?;
-            rows.iter().map(audit_from_row).collect()
+            rows.iter().map(rows::audit_entry).collect()
         })
     }
 
@@ -585,7 +506,7 @@ impl Storage for PostgresStorage {
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
-            rows.iter().map(audit_from_row).collect()
+            rows.iter().map(rows::audit_entry).collect()
         })
     }
 
@@ -681,7 +602,7 @@ impl Storage for PostgresStorage {
             .await?;
             Ok(row
                 .as_ref()
-                .map(mail_columns)
+                .map(MailColumns::read)
                 .transpose()?
                 .map(MailColumns::into_queued))
         })
@@ -747,7 +668,7 @@ impl Storage for PostgresStorage {
                 failed: count("failed")?,
                 problems: rows
                     .iter()
-                    .map(|row| mail_columns(row).map(MailColumns::into_mail_row))
+                    .map(|row| MailColumns::read(row).map(MailColumns::into_mail_row))
                     .collect::<Result<_, _>>()?,
             })
         })
@@ -887,12 +808,7 @@ impl PostgresStorage {
         let now = chrono::Utc::now().to_rfc3339();
         let mut erased = Erased::default();
         for row in rows {
-            let columns = PersonalColumns {
-                id: row.try_get("id")?,
-                body: row.try_get("body")?,
-                approved_body: row.try_get("approved_body")?,
-                submitter_email: row.try_get("submitter_email")?,
-            };
+            let columns = PersonalColumns::read(&row)?;
             let Some(ErasedColumns {
                 id,
                 title,

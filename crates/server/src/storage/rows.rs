@@ -3,12 +3,129 @@
 //! erasure decides here what is left of a row. Each database module reads
 //! its rows into these types and writes back what they say.
 
-use programme::{Activity, Contact};
+use chrono::NaiveDate;
+use programme::{Activity, Contact, Edition};
 
-use super::{ActivityRecord, MailRow, QueuedMail, Retention, StorageError};
+use super::{
+    ActivityRecord, AuditEntry, MailRow, QueuedMail, Retention, StatusCounts, StorageError,
+    StoredEdition,
+};
+
+/// A row of either database, read by column name as the types below need.
+pub(super) trait Columns {
+    fn text(&self, name: &str) -> Result<String, sqlx::Error>;
+    fn maybe_text(&self, name: &str) -> Result<Option<String>, sqlx::Error>;
+    fn integer(&self, name: &str) -> Result<i64, sqlx::Error>;
+    fn integer32(&self, name: &str) -> Result<i32, sqlx::Error>;
+    fn flag(&self, name: &str) -> Result<bool, sqlx::Error>;
+    fn date(&self, name: &str) -> Result<NaiveDate, sqlx::Error>;
+}
+
+/// [`Columns`] for the rows of each database: the same calls, each
+/// database's own decoding (SQLite's text dates, PostgreSQL's `DATE`).
+macro_rules! columns_of_rows {
+    ($($row:ty),*) => {$(
+        impl Columns for $row {
+            fn text(&self, name: &str) -> Result<String, sqlx::Error> {
+                sqlx::Row::try_get(self, name)
+            }
+            fn maybe_text(&self, name: &str) -> Result<Option<String>, sqlx::Error> {
+                sqlx::Row::try_get(self, name)
+            }
+            fn integer(&self, name: &str) -> Result<i64, sqlx::Error> {
+                sqlx::Row::try_get(self, name)
+            }
+            fn integer32(&self, name: &str) -> Result<i32, sqlx::Error> {
+                sqlx::Row::try_get(self, name)
+            }
+            fn flag(&self, name: &str) -> Result<bool, sqlx::Error> {
+                sqlx::Row::try_get(self, name)
+            }
+            fn date(&self, name: &str) -> Result<NaiveDate, sqlx::Error> {
+                sqlx::Row::try_get(self, name)
+            }
+        }
+    )*};
+}
+
+columns_of_rows!(sqlx::sqlite::SqliteRow, sqlx::postgres::PgRow);
+
+/// An edition row (`id, name, year, starts_on, ends_on, programme_opens_on,
+/// is_demo`).
+pub(super) fn edition(row: &impl Columns) -> Result<StoredEdition, StorageError> {
+    Ok(StoredEdition {
+        id: row.integer("id")?,
+        is_demo: row.flag("is_demo")?,
+        edition: Edition {
+            name: row.text("name")?,
+            year: row.integer32("year")?,
+            starts_on: row.date("starts_on")?,
+            ends_on: row.date("ends_on")?,
+            programme_opens_on: row.date("programme_opens_on")?,
+        },
+    })
+}
+
+/// An audit row with its activity's `title`.
+pub(super) fn audit_entry(row: &impl Columns) -> Result<AuditEntry, StorageError> {
+    Ok(AuditEntry {
+        at: row.text("at")?,
+        operator: row.text("operator")?,
+        action: row.text("action")?,
+        activity_id: row.maybe_text("activity_id")?,
+        title: row.maybe_text("title")?,
+        reason: row.maybe_text("reason")?,
+        code: row.maybe_text("code")?,
+    })
+}
+
+/// An activity's row as its record (the columns [`RecordColumns`] names).
+pub(super) fn record(row: &impl Columns) -> Result<ActivityRecord, StorageError> {
+    RecordColumns {
+        id: row.text("id")?,
+        edition_id: row.integer("edition_id")?,
+        body: row.text("body")?,
+        submitter_email: row.maybe_text("submitter_email")?,
+        review_note: row.maybe_text("review_note")?,
+        version: row.integer("version")?,
+        approved_at: row.maybe_text("approved_at")?,
+        approved_body: row.maybe_text("approved_body")?,
+        changed_since_approval: row.flag("changed_since_approval")?,
+        created_at: row.text("created_at")?,
+    }
+    .into_record()
+}
+
+/// The public activities of rows with `id`, `body` and `version`. One
+/// unreadable row is logged and left out; it must not take the whole
+/// programme (and the next start) down with it.
+pub(super) fn public_activities(rows: &[impl Columns]) -> Result<Vec<Activity>, StorageError> {
+    let mut activities = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = row.text("id")?;
+        match activity_from_columns(id.clone(), &row.text("body")?, row.integer("version")?) {
+            Ok(activity) => activities.push(activity),
+            Err(error) => tracing::error!(
+                id,
+                %error,
+                "a published activity cannot be read: it is left out of the programme"
+            ),
+        }
+    }
+    Ok(activities)
+}
+
+/// The counts of rows with `status` and `n`.
+pub(super) fn status_counts(rows: &[impl Columns]) -> Result<StatusCounts, StorageError> {
+    let mut counts = StatusCounts::default();
+    for row in rows {
+        counts.add(&row.text("status")?, row.integer("n")?);
+    }
+    Ok(counts)
+}
 
 /// The columns of an activity that [`ActivityRecord`] is made of.
-pub(super) struct RecordColumns {
+struct RecordColumns {
     pub id: String,
     pub edition_id: i64,
     pub body: String,
@@ -22,7 +139,7 @@ pub(super) struct RecordColumns {
 }
 
 impl RecordColumns {
-    pub fn into_record(self) -> Result<ActivityRecord, StorageError> {
+    fn into_record(self) -> Result<ActivityRecord, StorageError> {
         // The approved version only tells what changed: unreadable, it is missed.
         let approved = self
             .approved_body
@@ -44,11 +161,7 @@ impl RecordColumns {
 /// The activity of a row's `id`, `body` and `version`, carrying the
 /// `version` column (the column is the truth; the copy in the body may be
 /// older).
-pub(super) fn activity_from_columns(
-    id: String,
-    body: &str,
-    version: i64,
-) -> Result<Activity, StorageError> {
+fn activity_from_columns(id: String, body: &str, version: i64) -> Result<Activity, StorageError> {
     let mut activity: Activity =
         serde_json::from_str(body).map_err(|source| StorageError::Corrupt { id, source })?;
     activity.version = u32::try_from(version.max(1)).unwrap_or(u32::MAX);
@@ -82,6 +195,23 @@ pub(super) struct MailColumns {
 }
 
 impl MailColumns {
+    /// An outbox row, every column.
+    pub fn read(row: &impl Columns) -> Result<Self, StorageError> {
+        Ok(MailColumns {
+            id: row.integer("id")?,
+            kind: row.text("kind")?,
+            recipients: row.text("recipients")?,
+            activity_id: row.text("activity_id")?,
+            facts: row.text("facts")?,
+            attempts: row.integer("attempts")?,
+            created_at: row.text("created_at")?,
+            next_attempt_at: row.text("next_attempt_at")?,
+            sent_at: row.maybe_text("sent_at")?,
+            failed_at: row.maybe_text("failed_at")?,
+            last_error: row.maybe_text("last_error")?,
+        })
+    }
+
     fn to(&self) -> Vec<String> {
         serde_json::from_str(&self.recipients).unwrap_or_default()
     }
@@ -141,6 +271,17 @@ pub(super) struct PersonalColumns {
     pub body: String,
     pub approved_body: Option<String>,
     pub submitter_email: Option<String>,
+}
+
+impl PersonalColumns {
+    pub fn read(row: &impl Columns) -> Result<Self, StorageError> {
+        Ok(PersonalColumns {
+            id: row.text("id")?,
+            body: row.text("body")?,
+            approved_body: row.maybe_text("approved_body")?,
+            submitter_email: row.maybe_text("submitter_email")?,
+        })
+    }
 }
 
 /// What is left of an activity's personal columns after an erasure.

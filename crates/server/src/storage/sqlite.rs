@@ -10,8 +10,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 
 use super::rows::{
-    ErasedColumns, Erasure, MailColumns, PersonalColumns, RecordColumns, activity_from_columns,
-    erase_columns, mail_is_to, stamp, utc,
+    self, ErasedColumns, Erasure, MailColumns, PersonalColumns, erase_columns, mail_is_to, stamp,
+    utc,
 };
 use super::{
     ActivityOrder, ActivityRecord, AuditAction, AuditEntry, Change, Decide, EXPORT_FORMAT,
@@ -100,21 +100,7 @@ impl SqliteStorage {
     }
 }
 
-fn edition_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEdition, sqlx::Error> {
-    Ok(StoredEdition {
-        id: row.try_get("id")?,
-        is_demo: row.try_get("is_demo")?,
-        edition: Edition {
-            name: row.try_get("name")?,
-            year: row.try_get("year")?,
-            starts_on: row.try_get("starts_on")?,
-            ends_on: row.try_get("ends_on")?,
-            programme_opens_on: row.try_get("programme_opens_on")?,
-        },
-    })
-}
-
-/// The columns [`record_from_row`] reads, from `activities` as `a`; a macro so
+/// The columns [`rows::record`] reads, from `activities` as `a`; a macro so
 /// that `concat!` makes whole statements of it at compile time.
 macro_rules! record_columns {
     () => {
@@ -130,40 +116,6 @@ macro_rules! audit_select {
                 json_extract(a.body, '$.title') AS title
          FROM audit l LEFT JOIN activities a ON a.id = l.activity_id"
     };
-}
-
-fn audit_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry, StorageError> {
-    Ok(AuditEntry {
-        at: row.try_get("at")?,
-        operator: row.try_get("operator")?,
-        action: row.try_get("action")?,
-        activity_id: row.try_get("activity_id")?,
-        title: row.try_get("title")?,
-        reason: row.try_get("reason")?,
-        code: row.try_get("code")?,
-    })
-}
-
-fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ActivityRecord, StorageError> {
-    RecordColumns {
-        id: row.try_get("id")?,
-        edition_id: row.try_get("edition_id")?,
-        body: row.try_get("body")?,
-        submitter_email: row.try_get("submitter_email")?,
-        review_note: row.try_get("review_note")?,
-        version: row.try_get("version")?,
-        approved_at: row.try_get("approved_at")?,
-        approved_body: row.try_get("approved_body")?,
-        changed_since_approval: row.try_get("changed_since_approval")?,
-        created_at: row.try_get("created_at")?,
-    }
-    .into_record()
-}
-
-/// The activity of a row with `id`, `body` and `version`, with its public version.
-fn activity_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Activity, StorageError> {
-    let body: String = row.try_get("body")?;
-    activity_from_columns(row.try_get("id")?, &body, row.try_get("version")?)
 }
 
 async fn known_submission<'c, E>(
@@ -187,7 +139,7 @@ where
     row.map(|row| {
         Ok(KnownSubmission {
             request_hash: row.try_get("request_hash")?,
-            record: record_from_row(&row)?,
+            record: rows::record(&row)?,
         })
     })
     .transpose()
@@ -207,7 +159,7 @@ impl Storage for SqliteStorage {
             let row = sqlx::query(SELECT_CURRENT_EDITION)
                 .fetch_optional(&self.pool)
                 .await?;
-            Ok(row.as_ref().map(edition_from_row).transpose()?)
+            row.as_ref().map(rows::edition).transpose()
         })
     }
 
@@ -237,7 +189,7 @@ impl Storage for SqliteStorage {
                 .fetch_one(&mut *tx)
                 .await?;
             tx.commit().await?;
-            Ok(edition_from_row(&row)?)
+            rows::edition(&row)
         })
     }
 
@@ -281,20 +233,7 @@ impl Storage for SqliteStorage {
             .bind(ActivityStatus::Cancelled.key())
             .fetch_all(&self.pool)
             .await?;
-            // One unreadable row is logged and left out; it must not take
-            // the whole programme (and the next start) down with it.
-            let mut activities = Vec::with_capacity(rows.len());
-            for row in &rows {
-                match activity_from_row(row) {
-                    Ok(activity) => activities.push(activity),
-                    Err(error) => tracing::error!(
-                        id = row.try_get::<String, _>("id").unwrap_or_default(),
-                        %error,
-                        "a published activity cannot be read: it is left out of the programme"
-                    ),
-                }
-            }
-            Ok(activities)
+            rows::public_activities(&rows)
         })
     }
 
@@ -374,7 +313,7 @@ impl Storage for SqliteStorage {
                 .bind(status.map(ActivityStatus::key))
                 .fetch_all(&self.pool)
                 .await?;
-            rows.iter().map(record_from_row).collect()
+            rows.iter().map(rows::record).collect()
         })
     }
 
@@ -386,13 +325,7 @@ impl Storage for SqliteStorage {
             .bind(edition_id)
             .fetch_all(&self.pool)
             .await?;
-            let mut counts = StatusCounts::default();
-            for row in &rows {
-                let status: String = row.try_get("status")?;
-                let n: i64 = row.try_get("n")?;
-                counts.add(&status, n);
-            }
-            Ok(counts)
+            rows::status_counts(&rows)
         })
     }
 
@@ -402,7 +335,7 @@ impl Storage for SqliteStorage {
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await?;
-            rows.iter().map(audit_from_row).collect()
+            rows.iter().map(rows::audit_entry).collect()
         })
     }
 
@@ -416,7 +349,7 @@ impl Storage for SqliteStorage {
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
-            rows.iter().map(audit_from_row).collect()
+            rows.iter().map(rows::audit_entry).collect()
         })
     }
 
@@ -697,12 +630,7 @@ impl SqliteStorage {
         let now = chrono::Utc::now().to_rfc3339();
         let mut erased = Erased::default();
         for row in rows {
-            let columns = PersonalColumns {
-                id: row.try_get("id")?,
-                body: row.try_get("body")?,
-                approved_body: row.try_get("approved_body")?,
-                submitter_email: row.try_get("submitter_email")?,
-            };
+            let columns = PersonalColumns::read(&row)?;
             let Some(ErasedColumns {
                 id,
                 title,
@@ -803,7 +731,7 @@ impl SqliteStorage {
         .await?;
         Ok(row
             .as_ref()
-            .map(mail_columns)
+            .map(MailColumns::read)
             .transpose()?
             .map(MailColumns::into_queued))
     }
@@ -864,7 +792,7 @@ impl SqliteStorage {
             failed: count("failed")?,
             problems: rows
                 .iter()
-                .map(|row| mail_columns(row).map(MailColumns::into_mail_row))
+                .map(|row| MailColumns::read(row).map(MailColumns::into_mail_row))
                 .collect::<Result<_, _>>()?,
         })
     }
@@ -943,22 +871,6 @@ async fn insert_mails(
     Ok(())
 }
 
-fn mail_columns(row: &sqlx::sqlite::SqliteRow) -> Result<MailColumns, StorageError> {
-    Ok(MailColumns {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        recipients: row.try_get("recipients")?,
-        activity_id: row.try_get("activity_id")?,
-        facts: row.try_get("facts")?,
-        attempts: row.try_get("attempts")?,
-        created_at: row.try_get("created_at")?,
-        next_attempt_at: row.try_get("next_attempt_at")?,
-        sent_at: row.try_get("sent_at")?,
-        failed_at: row.try_get("failed_at")?,
-        last_error: row.try_get("last_error")?,
-    })
-}
-
 impl SqliteStorage {
     async fn record(
         &self,
@@ -973,7 +885,7 @@ impl SqliteStorage {
         .bind(id)
         .fetch_optional(executor)
         .await?;
-        row.as_ref().map(record_from_row).transpose()
+        row.as_ref().map(rows::record).transpose()
     }
 
     /// The transaction of [`Storage::insert_submission`]. IMMEDIATE takes the
