@@ -77,8 +77,12 @@ async fn register(
     (status, reply.json().await.unwrap())
 }
 
-/// The ids in `addr`'s public programme, and the list's ETag.
-async fn programme(http: &reqwest::Client, addr: SocketAddr, query: &str) -> (Vec<String>, String) {
+/// `addr`'s public programme as (id, status), and the list's ETag.
+async fn programme(
+    http: &reqwest::Client,
+    addr: SocketAddr,
+    query: &str,
+) -> (Vec<(String, String)>, String) {
     let reply = http
         .get(format!("http://{addr}/api/activities{query}"))
         .send()
@@ -87,32 +91,29 @@ async fn programme(http: &reqwest::Client, addr: SocketAddr, query: &str) -> (Ve
     assert_eq!(reply.status(), 200);
     let etag = reply.headers()["etag"].to_str().unwrap().to_owned();
     let list: Value = reply.json().await.unwrap();
-    let ids = list["activities"]
+    let shown = list["activities"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .map(|a| {
+            let text = |name: &str| a[name].as_str().unwrap().to_owned();
+            (text("id"), text("status"))
+        })
         .collect();
-    (ids, etag)
+    (shown, etag)
 }
 
-/// Waits until `addr`'s programme has `id` (or, with `present` false, has
-/// it no longer); how long that took.
-async fn until_programme(
-    http: &reqwest::Client,
-    addr: SocketAddr,
-    id: &str,
-    present: bool,
-) -> Duration {
+/// Waits until `addr`'s programme shows `id` as `status`; how long that took.
+async fn until_shown(http: &reqwest::Client, addr: SocketAddr, id: &str, status: &str) -> Duration {
     let started = Instant::now();
     loop {
-        let (ids, _) = programme(http, addr, "").await;
-        if ids.iter().any(|i| i == id) == present {
+        let (shown, _) = programme(http, addr, "").await;
+        if shown.iter().any(|(i, s)| i == id && s == status) {
             return started.elapsed();
         }
         assert!(
             started.elapsed() < PROPAGATION_LIMIT,
-            "{addr} did not see the change of {id} within {PROPAGATION_LIMIT:?}"
+            "{addr} did not show {id} as {status} within {PROPAGATION_LIMIT:?}"
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -136,15 +137,15 @@ async fn a_registration_sent_to_one_server_and_approved_on_the_other_is_in_both_
         .unwrap();
     assert_eq!(approved.status(), 200, "{}", approved.text().await.unwrap());
     // The server that approved rebuilt at once; the other one follows.
-    until_programme(&http, other, &id, true).await;
-    let took = until_programme(&http, one, &id, true).await;
+    until_shown(&http, other, &id, "published").await;
+    let took = until_shown(&http, one, &id, "published").await;
     eprintln!("the approval reached the other server after {took:?}");
 
     // The same programme, the same ETags: the whole list and a filtered one.
     for query in ["", "?format=digital", "?q=servern"] {
-        let (ids_one, etag_one) = programme(&http, one, query).await;
-        let (ids_other, etag_other) = programme(&http, other, query).await;
-        assert_eq!(ids_one, ids_other, "{query}");
+        let (shown_one, etag_one) = programme(&http, one, query).await;
+        let (shown_other, etag_other) = programme(&http, other, query).await;
+        assert_eq!(shown_one, shown_other, "{query}");
         assert_eq!(etag_one, etag_other, "{query}");
         // A client's If-None-Match works whichever server answers.
         let revalidated = http
@@ -171,28 +172,7 @@ async fn a_registration_sent_to_one_server_and_approved_on_the_other_is_in_both_
         "{}",
         cancelled.text().await.unwrap()
     );
-    let started = Instant::now();
-    loop {
-        let one_view: Value = http
-            .get(format!("http://{one}/api/activities"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let status = one_view["activities"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["id"] == id.as_str())
-            .map(|a| a["status"].clone());
-        if status == Some(json!("cancelled")) {
-            break;
-        }
-        assert!(started.elapsed() < PROPAGATION_LIMIT, "still {status:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until_shown(&http, one, &id, "cancelled").await;
 }
 
 #[tokio::test]
