@@ -2,8 +2,8 @@
 //! one database (PostgreSQL in the test command's second run, the same
 //! SQLite file in its first), each with its programme in memory. A change
 //! made through one is in the other's programme soon after, both give the
-//! same ETags for the same programme, and one idempotency key sent to both
-//! at once stores one activity.
+//! same ETags for the same programme, each e-mail is sent once, and one
+//! idempotency key sent to both at once stores one activity.
 
 mod common;
 
@@ -122,7 +122,8 @@ async fn until_shown(http: &reqwest::Client, addr: SocketAddr, id: &str, status:
 #[tokio::test]
 async fn a_registration_sent_to_one_server_and_approved_on_the_other_is_in_both_programmes() {
     let dir = tempfile::tempdir().unwrap();
-    let [(_a, one), (_b, other)] = two_servers(&dir.path().join("data")).await;
+    let data = dir.path().join("data");
+    let [(_a, one), (_b, other)] = two_servers(&data).await;
     let http = client();
     let body = valid_body(&http, one, "Registrerad på den ena servern").await;
     let (status, created) = register(&http, one, "two-servers-1", &body).await;
@@ -173,6 +174,28 @@ async fn a_registration_sent_to_one_server_and_approved_on_the_other_is_in_both_
         cancelled.text().await.unwrap()
     );
     until_shown(&http, one, &id, "cancelled").await;
+
+    // The e-mail these steps made (written with each change, so all there
+    // by now) was sent once, by one of the two senders: each outbox row
+    // was claimed once.
+    let database = common::database_of(&common::config(&data).await).await;
+    let started = Instant::now();
+    loop {
+        let rows: Vec<(i64, Option<String>)> =
+            sqlx::query_as("SELECT attempts, sent_at FROM mail_outbox ORDER BY id")
+                .fetch_all(&database)
+                .await
+                .unwrap();
+        if !rows.is_empty() && rows.iter().all(|(_, sent)| sent.is_some()) {
+            assert!(rows.iter().all(|(attempts, _)| *attempts == 1), "{rows:?}");
+            break;
+        }
+        assert!(
+            started.elapsed() < PROPAGATION_LIMIT,
+            "not all sent: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! PostgreSQL: one database shared by any number of servers. Every change is
-//! committed before its answer (`synchronous_commit` as the database has it,
-//! on by default). Concurrency across servers: a change reads its activity
+//! committed, and on disk, before its answer (`synchronous_commit = on` on
+//! every connection). Concurrency across servers: a change reads its activity
 //! `FOR UPDATE`; one idempotency key is registered under a transaction-scoped
 //! advisory lock on it (and the table's unique key as the last guard); the
 //! outbox is claimed `FOR UPDATE SKIP LOCKED`. A change of an edition or an
@@ -83,7 +83,11 @@ impl PostgresStorage {
     /// them) and brings its schema up to date.
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
         let options: PgConnectOptions = url.parse()?;
-        let options = options.application_name("innovationsveckan");
+        // Durable: a commit is on disk before the answer that follows it,
+        // whatever the database's own default says.
+        let options = options
+            .application_name("innovationsveckan")
+            .options([("synchronous_commit", "on")]);
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
             // A database that does not answer makes requests fail (503 at
