@@ -341,8 +341,7 @@ impl Config {
     pub fn shares_database(&self) -> bool {
         self.database_url
             .as_deref()
-            .map(str::trim_start)
-            .is_some_and(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"))
+            .is_some_and(crate::storage::postgres::is_address)
     }
 
     /// The connection limits these settings make.

@@ -305,9 +305,9 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
-    /// Counts `n` activities of the status stored as `key`; a key of no
-    /// status is not counted.
-    fn add(&mut self, key: &str, n: i64) {
+    /// `n` activities of the status stored as `key`; a key of no status is
+    /// not counted.
+    fn set(&mut self, key: &str, n: i64) {
         let n = n.max(0) as u64;
         match ActivityStatus::from_key(key) {
             Some(ActivityStatus::Pending) => self.pending = n,
@@ -406,6 +406,47 @@ pub struct Export {
     pub tables: std::collections::BTreeMap<String, Vec<serde_json::Map<String, serde_json::Value>>>,
 }
 
+impl Export {
+    /// Refuses, before a database is touched, a file that is not an export
+    /// of this server or holds a table it does not know.
+    fn check_shape(&self) -> Result<(), ImportRefusal> {
+        if self.format != EXPORT_FORMAT {
+            return Err(ImportRefusal::NotAnExport(self.format.clone()));
+        }
+        match self
+            .tables
+            .keys()
+            .find(|name| !EXPORTED_TABLES.contains(&name.as_str()))
+        {
+            Some(unknown) => Err(ImportRefusal::UnknownTable(unknown.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses a database of another schema version (`here`), or one that
+    /// holds editions already.
+    fn check_target(&self, here: i64, editions: i64) -> Result<(), ImportRefusal> {
+        if self.schema_version != here {
+            return Err(ImportRefusal::OtherSchema {
+                found: self.schema_version,
+                here,
+            });
+        }
+        if editions > 0 {
+            return Err(ImportRefusal::NotEmpty(editions));
+        }
+        Ok(())
+    }
+
+    /// The rows of `table`; none when the file has no such table.
+    fn rows(&self, table: &str) -> &[serde_json::Map<String, serde_json::Value>] {
+        self.tables
+            .get(table)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+}
+
 /// What an export file says it is.
 pub const EXPORT_FORMAT: &str = "innovationsveckan-export";
 
@@ -447,7 +488,7 @@ pub async fn open(
 ) -> Result<std::sync::Arc<dyn Storage>, StorageError> {
     match url.map(str::trim).filter(|url| !url.is_empty()) {
         None => Ok(std::sync::Arc::new(SqliteStorage::open(data_dir).await?)),
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+        Some(url) if postgres::is_address(url) => {
             Ok(std::sync::Arc::new(PostgresStorage::connect(url).await?))
         }
         Some(url) => match url.strip_prefix("sqlite://") {

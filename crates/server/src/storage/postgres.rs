@@ -15,14 +15,14 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{PgPool, Row};
 
 use super::rows::{
-    self, ErasedColumns, Erasure, MailColumns, PersonalColumns, erase_columns, mail_is_to, stamp,
-    utc,
+    self, ErasedColumns, Erasure, MailColumns, PersonalColumns, checked_row, erase_columns,
+    messages_to, migrations_done, stamp, utc,
 };
 use super::{
     ActivityOrder, ActivityRecord, AuditAction, AuditEntry, Change, Decide, EXPORT_FORMAT,
-    EXPORTED_TABLES, Erased, ErasedActivity, Export, ImportRefusal, KnownSubmission, MailOutcome,
-    MailOverview, NewSubmission, QueuedMail, RETENTION, Retention, StatusCounts, Storage,
-    StorageError, StorageFuture, StoredEdition, SubmissionOutcome,
+    EXPORTED_TABLES, Erased, ErasedActivity, Export, KnownSubmission, MailOutcome, MailOverview,
+    NewSubmission, QueuedMail, RETENTION, Retention, StatusCounts, Storage, StorageError,
+    StorageFuture, StoredEdition, SubmissionOutcome,
 };
 use crate::AbortOnDrop;
 use crate::mail::NewMail;
@@ -34,6 +34,13 @@ pub const CHANGES_CHANNEL: &str = "iv_programme";
 /// `max_connections` must allow this many per server, plus one each for
 /// its listener.
 pub const POOL_SIZE: u32 = 10;
+
+/// Whether `url` names a PostgreSQL database (`postgres://…` or
+/// `postgresql://…`, as PostgreSQL's own clients take them).
+pub fn is_address(url: &str) -> bool {
+    let url = url.trim_start();
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
 
 /// A PostgreSQL database.
 #[derive(Clone)]
@@ -68,13 +75,20 @@ const MIGRATIONS: &[&str] = &[
 /// migrating (any number; this one is ours).
 const MIGRATION_LOCK: i64 = 0x1f_2027;
 
-/// How the columns of each exported table are ordered: the order they were
-/// stored in.
+/// The column that orders each exported table's rows as they were stored:
+/// `seq` where the key is text, else the `id` identity.
 fn export_order(table: &str) -> &'static str {
     match table {
         "activities" | "submissions" => "seq",
         _ => "id",
     }
+}
+
+/// The schema version as `schema_version` records it.
+async fn schema_version(tx: &mut sqlx::PgConnection) -> Result<i64, StorageError> {
+    Ok(sqlx::query_scalar("SELECT version FROM schema_version")
+        .fetch_one(tx)
+        .await?)
 }
 
 impl PostgresStorage {
@@ -133,13 +147,7 @@ async fn migrate(pool: &PgPool) -> Result<(), StorageError> {
             0
         }
     };
-    let known = MIGRATIONS.len() as i64;
-    if version > known {
-        return Err(StorageError::NewerSchema { version, known });
-    }
-    let Ok(done) = usize::try_from(version) else {
-        return Err(StorageError::UnknownSchema { version });
-    };
+    let done = migrations_done(version, MIGRATIONS.len())?;
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(done) {
         sqlx::raw_sql(*migration).execute(&mut *tx).await?;
         sqlx::query("UPDATE schema_version SET version = $1")
@@ -162,9 +170,9 @@ async fn listen(pool: PgPool, notices: Arc<tokio::sync::Notify>) {
                     notices.notify_one();
                     loop {
                         match listener.try_recv().await {
-                            Ok(Some(_)) => notices.notify_one(),
-                            // Lost: reconnected by the next call; look anyway.
-                            Ok(None) => notices.notify_one(),
+                            // A notice, or the connection lost (`None`: it is
+                            // made again by the next call): look either way.
+                            Ok(_) => notices.notify_one(),
                             Err(error) => {
                                 tracing::warn!(%error, "the change listener lost the database");
                                 break;
@@ -870,13 +878,7 @@ impl PostgresStorage {
                 let messages = sqlx::query("SELECT id, recipients FROM mail_outbox FOR UPDATE")
                     .fetch_all(&mut *tx)
                     .await?;
-                let mut to_her = Vec::new();
-                for message in messages {
-                    let recipients: String = message.try_get("recipients")?;
-                    if mail_is_to(&recipients, email) {
-                        to_her.push(message.try_get::<i64, _>("id")?);
-                    }
-                }
+                let to_her = messages_to(&messages, email)?;
                 sqlx::query("DELETE FROM mail_outbox WHERE id = ANY($1)")
                     .bind(to_her)
                     .execute(&mut *tx)
@@ -897,9 +899,7 @@ impl PostgresStorage {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .execute(&mut *tx)
             .await?;
-        let schema_version: i64 = sqlx::query_scalar("SELECT version FROM schema_version")
-            .fetch_one(&mut *tx)
-            .await?;
+        let schema_version = schema_version(&mut tx).await?;
         let mut tables = std::collections::BTreeMap::new();
         for table in EXPORTED_TABLES {
             // A name from our own list, not input: safe in the statement.
@@ -935,46 +935,22 @@ impl PostgresStorage {
     /// [`Storage::import`]: each row through `jsonb_populate_record`, which
     /// reads every value as its column's type.
     async fn import_all(&self, export: Export) -> Result<Vec<(String, usize)>, StorageError> {
-        if export.format != EXPORT_FORMAT {
-            return Err(ImportRefusal::NotAnExport(export.format).into());
-        }
-        if let Some(unknown) = export
-            .tables
-            .keys()
-            .find(|name| !EXPORTED_TABLES.contains(&name.as_str()))
-        {
-            return Err(ImportRefusal::UnknownTable(unknown.clone()).into());
-        }
+        export.check_shape()?;
         let mut tx = self.pool.begin().await?;
         // Two imports at once: the second waits, then finds editions.
         sqlx::query("LOCK TABLE editions IN EXCLUSIVE MODE")
             .execute(&mut *tx)
             .await?;
-        let here: i64 = sqlx::query_scalar("SELECT version FROM schema_version")
-            .fetch_one(&mut *tx)
-            .await?;
-        if export.schema_version != here {
-            return Err(ImportRefusal::OtherSchema {
-                found: export.schema_version,
-                here,
-            }
-            .into());
-        }
+        let here = schema_version(&mut tx).await?;
         let editions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM editions")
             .fetch_one(&mut *tx)
             .await?;
-        if editions > 0 {
-            return Err(ImportRefusal::NotEmpty(editions).into());
-        }
+        export.check_target(here, editions)?;
         let mut counts = Vec::new();
         for table in EXPORTED_TABLES {
-            let rows = export
-                .tables
-                .get(table)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            // The table's own columns but `seq`: a name in the file is used
-            // only if it is one of them, so the file cannot write SQL.
+            let rows = export.rows(table);
+            // The table's own columns but `seq`, which every name from the
+            // file must be.
             let columns: Vec<String> = sqlx::query_scalar(
                 "SELECT column_name::text FROM information_schema.columns
                  WHERE table_schema = current_schema() AND table_name = $1 AND column_name <> 'seq'",
@@ -983,29 +959,10 @@ impl PostgresStorage {
             .fetch_all(&mut *tx)
             .await?;
             for row in rows {
-                let mut names = Vec::with_capacity(row.len());
-                for (name, value) in row {
-                    let Some(known) = columns.iter().find(|c| *c == name) else {
-                        return Err(ImportRefusal::UnknownColumn {
-                            table: table.to_owned(),
-                            column: name.clone(),
-                        }
-                        .into());
-                    };
-                    let plain = match value {
-                        serde_json::Value::Null | serde_json::Value::String(_) => true,
-                        serde_json::Value::Number(n) => n.is_i64(),
-                        _ => false,
-                    };
-                    if !plain {
-                        return Err(ImportRefusal::UnsupportedValue {
-                            table: table.to_owned(),
-                            column: name.clone(),
-                        }
-                        .into());
-                    }
-                    names.push(known.as_str());
-                }
+                let names: Vec<&str> = checked_row(table, &columns, row)?
+                    .into_iter()
+                    .map(|(name, _)| name)
+                    .collect();
                 let names = names.join(", ");
                 let insert = format!(
                     "INSERT INTO {table} ({names})
@@ -1019,8 +976,12 @@ impl PostgresStorage {
             }
             counts.push((table.to_owned(), rows.len()));
         }
-        // The identities go on after the imported ids.
-        for table in ["editions", "audit", "mail_outbox"] {
+        // The identities (the tables ordered by `id`) go on after the
+        // imported ids.
+        for table in EXPORTED_TABLES
+            .into_iter()
+            .filter(|table| export_order(table) == "id")
+        {
             let reset = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
                                (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"

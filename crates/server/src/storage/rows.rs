@@ -7,9 +7,64 @@ use chrono::NaiveDate;
 use programme::{Activity, Contact, Edition};
 
 use super::{
-    ActivityRecord, AuditEntry, MailRow, QueuedMail, Retention, StatusCounts, StorageError,
-    StoredEdition,
+    ActivityRecord, AuditEntry, ImportRefusal, MailRow, QueuedMail, Retention, StatusCounts,
+    StorageError, StoredEdition,
 };
+
+/// How many of `known` migrations a database at schema `version` has run
+/// already, or why it is refused untouched: a newer schema, or a negative
+/// number (which would wrap to a huge `usize` and skip every migration;
+/// nothing of ours writes one, so the database is not ours).
+pub(super) fn migrations_done(version: i64, known: usize) -> Result<usize, StorageError> {
+    let known = known as i64;
+    if version > known {
+        return Err(StorageError::NewerSchema { version, known });
+    }
+    usize::try_from(version).map_err(|_| StorageError::UnknownSchema { version })
+}
+
+/// A value of an exported row as both databases store it.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Plain<'a> {
+    Null,
+    Text(&'a str),
+    Integer(i64),
+}
+
+/// An exported row of `table` checked against the table's own `columns`:
+/// each column named as the table has it (so a name from the file reaches
+/// SQL only if it is one of the table's), with its plain value. Another
+/// name, or a value that is not text, a whole number or null, is refused.
+pub(super) fn checked_row<'a>(
+    table: &str,
+    columns: &'a [String],
+    row: &'a serde_json::Map<String, serde_json::Value>,
+) -> Result<Vec<(&'a str, Plain<'a>)>, ImportRefusal> {
+    row.iter()
+        .map(|(name, value)| {
+            let Some(known) = columns.iter().find(|c| *c == name) else {
+                return Err(ImportRefusal::UnknownColumn {
+                    table: table.to_owned(),
+                    column: name.clone(),
+                });
+            };
+            let plain = match value {
+                serde_json::Value::Null => Plain::Null,
+                serde_json::Value::String(text) => Plain::Text(text),
+                serde_json::Value::Number(n) if n.is_i64() => {
+                    Plain::Integer(n.as_i64().unwrap_or_default())
+                }
+                _ => {
+                    return Err(ImportRefusal::UnsupportedValue {
+                        table: table.to_owned(),
+                        column: name.clone(),
+                    });
+                }
+            };
+            Ok((known.as_str(), plain))
+        })
+        .collect()
+}
 
 /// A row of either database, read by column name as the types below need.
 pub(super) trait Columns {
@@ -119,7 +174,7 @@ pub(super) fn public_activities(rows: &[impl Columns]) -> Result<Vec<Activity>, 
 pub(super) fn status_counts(rows: &[impl Columns]) -> Result<StatusCounts, StorageError> {
     let mut counts = StatusCounts::default();
     for row in rows {
-        counts.add(&row.text("status")?, row.integer("n")?);
+        counts.set(&row.text("status")?, row.integer("n")?);
     }
     Ok(counts)
 }
@@ -250,11 +305,17 @@ impl MailColumns {
     }
 }
 
-/// Whether an outbox message's recipients (as stored: a JSON list) include
-/// `email`.
-pub(super) fn mail_is_to(recipients: &str, email: &str) -> bool {
-    let to: Vec<String> = serde_json::from_str(recipients).unwrap_or_default();
-    to.iter().any(|address| same_address(address, email))
+/// The ids of the outbox rows (`id`, `recipients`) whose recipients (as
+/// stored: a JSON list) include `email`.
+pub(super) fn messages_to(rows: &[impl Columns], email: &str) -> Result<Vec<i64>, StorageError> {
+    let mut ids = Vec::new();
+    for row in rows {
+        let to: Vec<String> = serde_json::from_str(&row.text("recipients")?).unwrap_or_default();
+        if to.iter().any(|address| same_address(address, email)) {
+            ids.push(row.integer("id")?);
+        }
+    }
+    Ok(ids)
 }
 
 /// What an erasure erases: see [`super::Storage::erase_expired`] and

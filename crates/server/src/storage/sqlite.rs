@@ -10,14 +10,14 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 
 use super::rows::{
-    self, ErasedColumns, Erasure, MailColumns, PersonalColumns, erase_columns, mail_is_to, stamp,
-    utc,
+    self, ErasedColumns, Erasure, MailColumns, PersonalColumns, Plain, checked_row, erase_columns,
+    messages_to, migrations_done, stamp, utc,
 };
 use super::{
     ActivityOrder, ActivityRecord, AuditAction, AuditEntry, Change, Decide, EXPORT_FORMAT,
-    EXPORTED_TABLES, Erased, ErasedActivity, Export, ImportRefusal, KnownSubmission, MailOutcome,
-    MailOverview, NewSubmission, QueuedMail, RETENTION, Retention, StatusCounts, Storage,
-    StorageError, StorageFuture, StoredEdition, SubmissionOutcome,
+    EXPORTED_TABLES, Erased, ErasedActivity, Export, KnownSubmission, MailOutcome, MailOverview,
+    NewSubmission, QueuedMail, RETENTION, Retention, StatusCounts, Storage, StorageError,
+    StorageFuture, StoredEdition, SubmissionOutcome,
 };
 use crate::mail::NewMail;
 
@@ -78,15 +78,7 @@ impl SqliteStorage {
         let version: i64 = sqlx::query_scalar("PRAGMA user_version")
             .fetch_one(&mut *tx)
             .await?;
-        let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(StorageError::NewerSchema { version, known });
-        }
-        // A negative number would wrap to a huge `usize` and skip every
-        // migration; nothing of ours writes one, so the file is not ours.
-        let Ok(done) = usize::try_from(version) else {
-            return Err(StorageError::UnknownSchema { version });
-        };
+        let done = migrations_done(version, MIGRATIONS.len())?;
         for (index, migration) in MIGRATIONS.iter().enumerate().skip(done) {
             sqlx::raw_sql(*migration).execute(&mut *tx).await?;
             // A number we wrote ourselves, not input: safe in the statement.
@@ -514,76 +506,37 @@ impl SqliteStorage {
     }
 
     async fn sql_import(&self, export: Export) -> Result<Vec<(String, usize)>, StorageError> {
-        if export.format != EXPORT_FORMAT {
-            return Err(ImportRefusal::NotAnExport(export.format).into());
-        }
-        if let Some(unknown) = export
-            .tables
-            .keys()
-            .find(|name| !EXPORTED_TABLES.contains(&name.as_str()))
-        {
-            return Err(ImportRefusal::UnknownTable(unknown.clone()).into());
-        }
+        export.check_shape()?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let here: i64 = sqlx::query_scalar("PRAGMA user_version")
             .fetch_one(&mut *tx)
             .await?;
-        if export.schema_version != here {
-            return Err(ImportRefusal::OtherSchema {
-                found: export.schema_version,
-                here,
-            }
-            .into());
-        }
         let editions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM editions")
             .fetch_one(&mut *tx)
             .await?;
-        if editions > 0 {
-            return Err(ImportRefusal::NotEmpty(editions).into());
-        }
+        export.check_target(here, editions)?;
         let mut counts = Vec::new();
         for table in EXPORTED_TABLES {
-            let rows = export
-                .tables
-                .get(table)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            // The table's own columns: a name in the file is used only if it
-            // is one of them, so the file cannot write SQL.
+            let rows = export.rows(table);
+            // The table's own columns, which every name from the file must be.
             let info = format!("SELECT name FROM pragma_table_info('{table}')");
             let columns: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(info))
                 .fetch_all(&mut *tx)
                 .await?;
             for row in rows {
-                let mut names = Vec::with_capacity(row.len());
-                for name in row.keys() {
-                    let Some(known) = columns.iter().find(|c| *c == name) else {
-                        return Err(ImportRefusal::UnknownColumn {
-                            table: table.to_owned(),
-                            column: name.clone(),
-                        }
-                        .into());
-                    };
-                    names.push(known.as_str());
-                }
+                let row = checked_row(table, &columns, row)?;
+                let names: Vec<&str> = row.iter().map(|(name, _)| *name).collect();
                 let insert = format!(
                     "INSERT INTO {table} ({}) VALUES ({})",
                     names.join(", "),
                     vec!["?"; names.len()].join(", ")
                 );
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(insert));
-                for (name, value) in row {
+                for (_, value) in row {
                     query = match value {
-                        serde_json::Value::Null => query.bind(None::<String>),
-                        serde_json::Value::String(text) => query.bind(text.clone()),
-                        serde_json::Value::Number(n) if n.is_i64() => query.bind(n.as_i64()),
-                        _ => {
-                            return Err(ImportRefusal::UnsupportedValue {
-                                table: table.to_owned(),
-                                column: name.clone(),
-                            }
-                            .into());
-                        }
+                        Plain::Null => query.bind(None::<String>),
+                        Plain::Text(text) => query.bind(text),
+                        Plain::Integer(n) => query.bind(n),
                     };
                 }
                 query.execute(&mut *tx).await?;
@@ -689,16 +642,12 @@ impl SqliteStorage {
                     .fetch_all(&mut *tx)
                     .await?;
                 let mut deleted = 0;
-                for message in messages {
-                    let recipients: String = message.try_get("recipients")?;
-                    if mail_is_to(&recipients, email) {
-                        let id: i64 = message.try_get("id")?;
-                        deleted += sqlx::query("DELETE FROM mail_outbox WHERE id = ?")
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?
-                            .rows_affected();
-                    }
+                for id in messages_to(&messages, email)? {
+                    deleted += sqlx::query("DELETE FROM mail_outbox WHERE id = ?")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
                 }
                 deleted
             }
