@@ -88,10 +88,15 @@ pub enum ApiError {
     /// `Retry-After`); the code is `rate_limited` as for registrations.
     #[error("too many wrong tokens, wait {retry_after} s")]
     TooManyWrongTokens { retry_after: u64 },
-    /// 500: logged in full, never shown; 503 `unavailable` (with
-    /// `Retry-After`) when the database cannot be reached at all.
+    /// 500: logged in full, never shown. A storage error that is the
+    /// database being unreachable becomes [`ApiError::Unavailable`] instead
+    /// (see the `From` below).
     #[error(transparent)]
-    Storage(#[from] StorageError),
+    Storage(StorageError),
+    /// 503 `unavailable` (with `Retry-After`): the database cannot be
+    /// reached; why is logged, never shown.
+    #[error("the database cannot be reached: {0}")]
+    Unavailable(String),
     /// 500: logged in full, never shown.
     #[error("internal: {0}")]
     Internal(String),
@@ -219,7 +224,7 @@ impl ApiError {
             ApiError::RateLimited(_) | ApiError::TooManyWrongTokens { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
-            ApiError::Storage(e) if e.is_unreachable() => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Storage(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -350,8 +355,8 @@ impl IntoResponse for ApiError {
                     seconds(*retry_after)
                 ),
             }),
-            ApiError::Storage(e) if e.is_unreachable() => {
-                tracing::error!(error = %e, "the database cannot be reached");
+            ApiError::Unavailable(why) => {
+                tracing::error!(why, "the database cannot be reached");
                 json!({
                     "error": "unavailable",
                     "message": "Vi når inte vår databas just nu. Försök igen om en liten stund.",
@@ -379,7 +384,7 @@ impl IntoResponse for ApiError {
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
             }
-            ApiError::Storage(e) if e.is_unreachable() => {
+            ApiError::Unavailable(_) => {
                 response.headers_mut().insert(
                     header::RETRY_AFTER,
                     HeaderValue::from(UNAVAILABLE_RETRY_AFTER),
@@ -394,6 +399,18 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         response
+    }
+}
+
+/// Storage errors by what they mean to a client: the database unreachable
+/// (worth trying again soon) or a failure.
+impl From<StorageError> for ApiError {
+    fn from(error: StorageError) -> Self {
+        if error.is_unreachable() {
+            ApiError::Unavailable(error.to_string())
+        } else {
+            ApiError::Storage(error)
+        }
     }
 }
 
@@ -465,7 +482,7 @@ mod tests {
             }),
             ApiError::TooManyWrongTokens { retry_after: 1 },
             ApiError::Storage(StorageError::Rebuild("x".into())),
-            ApiError::Storage(StorageError::Database(sqlx::Error::PoolTimedOut)),
+            ApiError::Unavailable("x".into()),
             ApiError::Internal("x".into()),
         ]
     }

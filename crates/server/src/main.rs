@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Parser;
 use server::Config;
-use server::storage::{Export, Storage};
+use server::storage::Export;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -51,12 +51,8 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn open(config: &Config) -> anyhow::Result<std::sync::Arc<dyn Storage>> {
-    server::open_storage(config).await
-}
-
 async fn export(config: &Config, file: &Path) -> anyhow::Result<()> {
-    let export = open(config).await?.export().await?;
+    let export = server::open_storage(config).await?.export().await?;
     let json = serde_json::to_vec_pretty(&export)?;
     // Written beside and renamed: a file that exists is whole.
     let partial = file.with_extension("partial");
@@ -72,7 +68,7 @@ async fn import(config: &Config, file: &Path) -> anyhow::Result<()> {
     let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let export: Export = serde_json::from_slice(&text)
         .with_context(|| format!("{} is not an export of this server", file.display()))?;
-    let counts = open(config).await?.import(export).await?;
+    let counts = server::open_storage(config).await?.import(export).await?;
     let counts: Vec<String> = counts
         .iter()
         .map(|(table, rows)| format!("{table} {rows}"))

@@ -15,7 +15,6 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::api::openapi::PUBLIC_TAG;
 use crate::error::{ApiError, ErrorBody};
-use crate::storage::StorageError;
 
 /// How long the database has to answer before the server counts as
 /// unhealthy: shorter than a load balancer's usual check timeout.
@@ -47,7 +46,7 @@ struct Health {
     )
 )]
 async fn get_health(State(state): State<AppState>) -> Response {
-    let answer = match tokio::time::timeout(DATABASE_PATIENCE, state.storage().ping()).await {
+    let mut answer = match tokio::time::timeout(DATABASE_PATIENCE, state.storage().ping()).await {
         Ok(Ok(())) => Json(Health {
             status: "ok",
             activities: state.published().programme.activities().len(),
@@ -55,22 +54,13 @@ async fn get_health(State(state): State<AppState>) -> Response {
         .into_response(),
         // Whatever keeps the database from answering, this server cannot
         // serve changes: a load balancer should send them elsewhere.
-        Ok(Err(error)) => {
-            tracing::warn!(%error, "health check: the database fails");
-            unavailable()
-        }
+        Ok(Err(error)) => ApiError::Unavailable(error.to_string()).into_response(),
         Err(_) => {
-            tracing::warn!("health check: the database did not answer in time");
-            unavailable()
+            ApiError::Unavailable(format!("no answer within {DATABASE_PATIENCE:?}")).into_response()
         }
     };
-    let mut answer = answer;
     answer
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     answer
-}
-
-fn unavailable() -> Response {
-    ApiError::Storage(StorageError::Database(sqlx::Error::PoolTimedOut)).into_response()
 }
