@@ -156,10 +156,15 @@ async fn a_week_moves_from_sqlite_to_postgresql_and_back_unchanged() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let mut on_sqlite = common::sqlite_only(dir.path().join("sqlite"));
-    on_sqlite.dist_dir = dir.path().join("no-dist");
-    on_sqlite.admin_token = Some(ADMIN_TOKEN.into());
-    on_sqlite.token_secret = Some(SECRET.into());
+    // Both ends with the same operator and edit links' secret.
+    let on_sqlite_in = |folder: &str| {
+        let mut config = common::sqlite_only(dir.path().join(folder));
+        config.dist_dir = dir.path().join("no-dist");
+        config.admin_token = Some(ADMIN_TOKEN.into());
+        config.token_secret = Some(SECRET.into());
+        config
+    };
+    let on_sqlite = on_sqlite_in("sqlite");
     let app = TestApp::open(tempfile::tempdir().unwrap(), on_sqlite.clone()).await;
     let body = app.valid_body().await;
     let (kept, token) = app.register("fram-1", &body).await;
@@ -211,10 +216,7 @@ async fn a_week_moves_from_sqlite_to_postgresql_and_back_unchanged() {
     let back = back.to_str().unwrap();
     let (ok, said) = run(&on_postgres, &["export", back]);
     assert!(ok, "{said}");
-    let mut again = common::sqlite_only(dir.path().join("sqlite-again"));
-    again.dist_dir = dir.path().join("no-dist");
-    again.admin_token = Some(ADMIN_TOKEN.into());
-    again.token_secret = Some(SECRET.into());
+    let again = on_sqlite_in("sqlite-again");
     let (ok, said) = run(&again, &["import", back]);
     assert!(ok, "{said}");
     let returned = TestApp::open(tempfile::tempdir().unwrap(), again).await;
